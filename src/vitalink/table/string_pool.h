@@ -1,0 +1,55 @@
+// StringPool: interned, immutable strings addressed by dense 32-bit ids.
+//
+// Equal strings get equal ids, so columns compare by id and per-value work
+// (normalizing, pinyin, term frequencies) runs once per distinct string.
+// Id 0 is reserved for "missing" (null) and maps to the empty string.
+//
+//   auto pool = std::make_shared<StringPool>();
+//   uint32_t id = pool->Intern("张伟");
+//   std::string_view s = pool->Get(id);
+//
+// Not thread-safe for Intern; Get is safe for concurrent readers once no one interns.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace vitalink {
+
+class StringPool {
+ public:
+  static constexpr uint32_t kNull = 0;
+
+  StringPool();
+  StringPool(const StringPool&) = delete;
+  StringPool& operator=(const StringPool&) = delete;
+
+  /// Return the id of `s`, adding it when new. The empty string interns to a
+  /// non-null id; only kNull means missing.
+  uint32_t Intern(std::string_view s);
+  /// Return the id of `s` if present, else kNull.
+  uint32_t Find(std::string_view s) const;
+  /// Return the string of `id`; valid for the pool's lifetime.
+  std::string_view Get(uint32_t id) const { return views_[id]; }
+  /// Return the number of ids, including kNull.
+  uint32_t size() const { return static_cast<uint32_t>(views_.size()); }
+  /// Return the bytes held by strings (for memory reports).
+  size_t bytes() const { return bytes_; }
+
+ private:
+  const char* Store(std::string_view s);
+  void Grow();
+
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  size_t chunk_used_ = 0;
+  size_t chunk_cap_ = 0;
+  size_t bytes_ = 0;
+  std::vector<std::string_view> views_;
+  std::vector<uint64_t> hashes_;
+  std::vector<uint32_t> slots_;  // open addressing, 0 = empty, else id
+  uint32_t mask_ = 0;
+};
+
+}  // namespace vitalink
