@@ -6,10 +6,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "vitalink/common/status.h"
+
 namespace vitalink::cli {
 
-/// A verb adds its subcommand to `app` and sets `run` to the action that
-/// executes it, returning the process exit code.
+/// A verb adds its subcommand to `app` and returns the action that executes
+/// it (called only when that subcommand was given), returning the exit code.
 using VerbAction = std::function<int()>;
 
 /// Exit codes shared by all verbs (documented in docs/CLI.md).
@@ -17,6 +19,14 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 2;      // bad command line
 inline constexpr int kExitConfig = 3;     // config file unusable
 inline constexpr int kExitInput = 4;      // an input file unusable as a whole
+inline constexpr int kExitOutput = 5;     // outputs could not be written
 inline constexpr int kExitInternal = 70;  // a bug
+
+/// Map a failed status to an exit code and print it to stderr as "vitalink: message".
+int ReportFailure(const Status& status);
+
+VerbAction AddGenerateVerb(CLI::App& app);
+VerbAction AddRunVerb(CLI::App& app);
+VerbAction AddDemoVerb(CLI::App& app);
 
 }  // namespace vitalink::cli

@@ -1,0 +1,44 @@
+// The whole pipeline behind `vitalink run` and `vitalink demo`: load the
+// config, run every stage that exists, write each stage's outputs under the
+// config's output folder and return what happened. The CLI only prints it.
+//
+//   VL_ASSIGN_OR_RETURN(RunReport report, RunProject("county/project.toml", {}));
+//   std::cout << FormatRunReport(report);
+#pragma once
+
+#include <string>
+
+#include "vitalink/common/status.h"
+#include "vitalink/ingest/config.h"
+#include "vitalink/ingest/ingest.h"
+
+namespace vitalink::pipeline {
+
+struct RunOptions {
+  std::string output_dir;  // overrides the config's [project] output
+};
+
+struct RunReport {
+  ingest::ProjectConfig config;
+  ingest::IngestResult ingest;
+  std::string output_dir;
+  double seconds = 0;
+};
+
+/// Run every stage on the project config at `config_path`.
+Result<RunReport> RunProject(const std::string& config_path, const RunOptions& options);
+
+/// Return a human-readable summary: per source rows read, accepted, rejected
+/// and the top reject reasons; then where the outputs are.
+std::string FormatRunReport(const RunReport& report);
+
+struct DemoOptions {
+  std::string dir = "demo";  // generated county and outputs go here
+  int64_t persons = 100000;
+  uint64_t seed = 1;
+};
+
+/// Generate a synthetic county into `dir` and run the pipeline on it.
+Result<RunReport> RunDemo(const DemoOptions& options);
+
+}  // namespace vitalink::pipeline

@@ -1,0 +1,27 @@
+// `vitalink demo`: generate a synthetic county and run everything on it.
+#include <cstdio>
+#include <memory>
+
+#include "tools/cli/verbs.h"
+#include "vitalink/pipeline/pipeline.h"
+
+namespace vitalink::cli {
+
+VerbAction AddDemoVerb(CLI::App& app) {
+  auto opts = std::make_shared<pipeline::DemoOptions>();
+  CLI::App* sub = app.add_subcommand("demo", "Generate a synthetic county and run every stage on it");
+  sub->add_option("--dir", opts->dir, "folder for the county and its outputs")->capture_default_str();
+  sub->add_option("--persons", opts->persons, "persons in the county")->capture_default_str();
+  sub->add_option("--seed", opts->seed, "random seed")->capture_default_str();
+  return [opts]() {
+    std::printf("vitalink demo: generating a synthetic county of %lld persons into %s/\n",
+                static_cast<long long>(opts->persons), opts->dir.c_str());
+    auto report = pipeline::RunDemo(*opts);
+    if (!report.ok()) return ReportFailure(report.status());
+    std::fputs(pipeline::FormatRunReport(*report).c_str(), stdout);
+    std::printf("results: %s\n", report->output_dir.c_str());
+    return kExitOk;
+  };
+}
+
+}  // namespace vitalink::cli
