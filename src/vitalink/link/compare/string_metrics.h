@@ -190,7 +190,7 @@ class CachedLevenshtein {
 
  private:
   std::u32string s1_;
-  internal::PatternMatchVector pm_;  // valid when 0 < |s1| <= 64
+  internal::PatternMatchVector pm_{};  // valid when 0 < |s1| <= 64
 };
 
 /// One-vs-many optimal string alignment distance.
@@ -208,7 +208,7 @@ class CachedOsa {
 
  private:
   std::u32string s1_;
-  internal::PatternMatchVector pm_;  // valid when 0 < |s1| <= 64
+  internal::PatternMatchVector pm_{};  // valid when 0 < |s1| <= 64
 };
 
 /// One-vs-many Jaro–Winkler (prefix_weight 0 gives plain Jaro).
@@ -226,7 +226,7 @@ class CachedJaroWinkler {
  private:
   std::u32string s1_;
   double prefix_weight_;
-  internal::PatternMatchVector pm_;  // valid when 0 < |s1| <= 64
+  internal::PatternMatchVector pm_{};  // valid when 0 < |s1| <= 64
 };
 
 /// One-vs-many Jaro.
