@@ -98,7 +98,7 @@ std::optional<std::string> UpgradeId15(std::string_view id15) {
 
 std::string MakeCitizenId(int32_t area_code, int32_t birth_days, int sequence) {
   const CivilDate c = CivilFromDays(birth_days);
-  char buf[20];
+  char buf[64];  // roomy: the compiler cannot see that the parts are bounded
   std::snprintf(buf, sizeof buf, "%06d%04d%02d%02d%03d", area_code % 1000000, c.year % 10000,
                 c.month, c.day, sequence % 1000);
   std::string out(buf, 17);

@@ -6,7 +6,7 @@ namespace vitalink {
 
 std::string FormatDate(int32_t days) {
   const CivilDate c = CivilFromDays(days);
-  char buf[16];
+  char buf[48];  // roomy: the compiler cannot bound the parts
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
   return buf;
 }

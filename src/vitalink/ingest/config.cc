@@ -1,6 +1,7 @@
 #include "vitalink/ingest/config.h"
 
 #include <filesystem>
+#include <algorithm>
 #include <set>
 #include <string_view>
 
@@ -115,7 +116,17 @@ class ConfigParser {
       const toml::table* ft = fields->as_table();
       if (ft == nullptr) return Error(fields, ctx + ".fields: expected a table of canonical = \"column\"");
       std::set<std::string> columns_seen;
-      for (const auto& [key, node] : *ft) {
+      // toml::table iterates in key order; keep the order the user wrote.
+      std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+      for (const auto& [key, node] : *ft) entries.emplace_back(&key, &node);
+      std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+        const auto& pa = a.second->source().begin;
+        const auto& pb = b.second->source().begin;
+        return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+      });
+      for (const auto& [key_ptr, node_ptr] : entries) {
+        const toml::key& key = *key_ptr;
+        const toml::node& node = *node_ptr;
         const std::string canonical(key.str());
         if (FindCanonicalField(canonical) == nullptr) {
           std::string hint = SuggestCanonicalField(canonical);
@@ -180,7 +191,9 @@ class ConfigParser {
     if (const toml::node* tr = root.get("truth")) {
       const toml::table* tt = tr->as_table();
       if (tt == nullptr) return Error(tr, "[truth] must be a table");
-      VL_RETURN_IF_ERROR(CheckKeys(*tt, {"path", "persons"}, "truth"));
+      VL_RETURN_IF_ERROR(CheckKeys(*tt, {"path", "persons", "column", "pattern"}, "truth"));
+      VL_ASSIGN_OR_RETURN(cfg.truth_column, String(*tt, "column", "truth", false));
+      VL_ASSIGN_OR_RETURN(cfg.truth_pattern, String(*tt, "pattern", "truth", false));
       VL_ASSIGN_OR_RETURN(std::string tp, String(*tt, "path", "truth", false));
       VL_ASSIGN_OR_RETURN(std::string pp, String(*tt, "persons", "truth", false));
       cfg.truth_path = Resolve(tp);

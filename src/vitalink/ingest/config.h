@@ -51,6 +51,8 @@ struct ProjectConfig {
   std::string output_dir;  // absolute; default "<dir>/out"
   std::string truth_path;  // absolute or empty
   std::string persons_path;
+  std::string truth_column;   // a column holding the true entity (e.g. FEBRL's rec_id)
+  std::string truth_pattern;  // optional regex; the entity is its first capture group
   std::vector<SourceConfig> sources;
 };
 

@@ -96,8 +96,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"column twice", kSrc + "[sources.fields]\nname = \"姓名\"\nmother_name = \"姓名\"\n",
                 "already mapped"},
         BadCase{"seed type", "[project]\nseed = \"one\"\n" + kSrc, "project.seed"}),
-    [](const auto& info) {
-      std::string n = info.param.label;
+    [](const auto& case_info) {
+      std::string n = case_info.param.label;
       for (char& c : n) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
       return n;
     });

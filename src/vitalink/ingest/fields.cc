@@ -11,6 +11,8 @@ constexpr CanonicalField kFields[] = {
     {"record_id", FieldType::kCode, ValueKind::kCode, "记录号", "record id"},
     {"id_number", FieldType::kCode, ValueKind::kCitizenId, "公民身份号码", "citizen ID number"},
     {"name", FieldType::kText, ValueKind::kName, "姓名", "name"},
+    {"surname", FieldType::kText, ValueKind::kName, "姓", "surname"},
+    {"given_name", FieldType::kText, ValueKind::kName, "名", "given name"},
     {"sex", FieldType::kCode, ValueKind::kSex, "性别", "sex"},
     {"birth_date", FieldType::kDate, ValueKind::kDate, "出生日期", "date of birth"},
     {"ethnicity", FieldType::kText, ValueKind::kText, "民族", "ethnicity"},

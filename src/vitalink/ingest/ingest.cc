@@ -335,7 +335,9 @@ Result<SourceData> IngestSource(const SourceConfig& source, std::shared_ptr<Stri
       }
     }
     for (auto& [col, c] : passthrough) {
-      const std::string_view v = row.fields[static_cast<size_t>(col)];
+      // Pass-through values are kept as written but for surrounding spaces
+      // (exports such as FEBRL's ", " separators pad every field).
+      const std::string_view v = TrimAscii(row.fields[static_cast<size_t>(col)]);
       c->AppendString(v.empty() ? StringPool::kNull : pool->Intern(v));
     }
   }
