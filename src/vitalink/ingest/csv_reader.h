@@ -9,8 +9,8 @@
 //   VL_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::Open(path, CsvOptions{}));
 //   CsvRow row;
 //   while (reader.Next(row)) {
-//     if (row.error != CsvRowError::kNone) { Reject(row.line, row.error_message, row.raw); continue; }
-//     Use(row.fields);
+//     if (row.error != CsvRowError::kNone) { Reject(row.line, row.error_message, row.raw);
+//     continue; } Use(row.fields);
 //   }
 //
 // Parsing rules (documented choices beyond RFC 4180):
@@ -44,9 +44,9 @@
 namespace vitalink::ingest {
 
 struct CsvOptions {
-  char delimiter = 0;                  ///< 0 = sniff among , \t | ; (default ',')
+  char delimiter = 0;                   ///< 0 = sniff among , \t | ; (default ',')
   Encoding encoding = Encoding::kAuto;  ///< kAuto = detect (see GuessEncoding)
-  int64_t max_field_bytes = 1 << 20;   ///< a longer field flags the row kFieldTooLong
+  int64_t max_field_bytes = 1 << 20;    ///< a longer field flags the row kFieldTooLong
 };
 
 enum class CsvRowError {
@@ -138,9 +138,9 @@ class CsvReader {
   std::vector<int64_t> nul_offsets_;      // sorted offsets of NUL bytes
   size_t invalid_idx_ = 0;                // first invalid offset not yet behind pos_
   size_t nul_idx_ = 0;
-  std::vector<int64_t> field_begins_;     // raw offset of each field of the current record
+  std::vector<int64_t> field_begins_;  // raw offset of each field of the current record
   std::vector<std::pair<int, std::pair<size_t, size_t>>> scratch_fields_;  // field, (offset, len)
-  std::string scratch_;                   // unescaped values of fields with doubled quotes
+  std::string scratch_;  // unescaped values of fields with doubled quotes
   int64_t pos_ = 0;
   int64_t line_ = 1;
   int64_t header_line_ = 0;

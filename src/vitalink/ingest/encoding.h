@@ -33,15 +33,16 @@ Result<Encoding> ParseEncodingName(std::string_view name);
 /// Counts behind an automatic encoding decision (exposed for tests and logs).
 struct EncodingGuess {
   Encoding encoding = Encoding::kUtf8;  ///< never kAuto
-  int64_t utf8_invalid = 0;         ///< ill-formed UTF-8 bytes
-  int64_t utf8_multibyte = 0;       ///< well-formed UTF-8 sequences of 2-4 bytes
-  int64_t gb18030_invalid = 0;      ///< bytes that start no well-formed GB18030 sequence
-  int64_t gb18030_multibyte = 0;    ///< well-formed GB18030 sequences of 2 or 4 bytes
+  int64_t utf8_invalid = 0;             ///< ill-formed UTF-8 bytes
+  int64_t utf8_multibyte = 0;           ///< well-formed UTF-8 sequences of 2-4 bytes
+  int64_t gb18030_invalid = 0;          ///< bytes that start no well-formed GB18030 sequence
+  int64_t gb18030_multibyte = 0;        ///< well-formed GB18030 sequences of 2 or 4 bytes
 };
 
 /// Guess the encoding of `bytes` (BOM already removed). Valid UTF-8 is UTF-8;
-/// text that is mostly valid UTF-8 (at most 2% of its non-ASCII sequences
-/// ill-formed) stays UTF-8 with those bytes flagged; otherwise GB18030 is
+/// text that is mostly valid UTF-8 (at most 20% of its non-ASCII sequences
+/// ill-formed; GBK text scores about 90%) stays UTF-8 with those bytes
+/// flagged; otherwise GB18030 is
 /// chosen when it reads with at most 2% errors or with under a quarter of the
 /// UTF-8 errors; anything else (binary junk) is read as UTF-8 and flagged.
 /// Cost: one pass over the bytes when they are valid UTF-8, three otherwise.
@@ -62,5 +63,13 @@ struct DecodedText {
 /// sequences become U+FFFD, recorded in `invalid_offsets`. Valid UTF-8 input is
 /// moved, not copied. Return Internal only if ICU cannot open its converter.
 Result<DecodedText> DecodeToUtf8(std::string bytes, Encoding encoding);
+
+/// Convert GB18030 `bytes` to UTF-8 by streaming them through ICU's converter
+/// (BOM removed, undecodable input recorded as U+FFFD). This is the slow
+/// reference twin of the GB18030 path of DecodeToUtf8, which decodes two-byte
+/// characters from a table: on well-formed input both agree exactly; on
+/// ill-formed input ICU may fold a bad lead byte and its bad trail into one
+/// U+FFFD where DecodeToUtf8 emits one per byte.
+Result<DecodedText> DecodeGb18030WithIcu(std::string_view bytes);
 
 }  // namespace vitalink::ingest
