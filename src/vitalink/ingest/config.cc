@@ -32,6 +32,12 @@ class ConfigParser {
     return Status::InvalidArgument(where + ": " + what);
   }
 
+  Status ErrorAt(const toml::source_region& where, const std::string& what) const {
+    std::string at = path_;
+    if (where.begin) at += ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column);
+    return Status::InvalidArgument(at + ": " + what);
+  }
+
   Result<std::string> String(const toml::table& t, std::string_view key, const std::string& ctx,
                              bool required) const {
     const toml::node* n = t.get(key);
@@ -58,7 +64,8 @@ class ConfigParser {
       if (!ok) {
         std::string known;
         for (std::string_view a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
-        return Error(&node, ctx + ": unknown key '" + std::string(key.str()) + "' (known: " + known + ")");
+        (void)node;
+        return ErrorAt(key.source(), ctx + ": unknown key '" + std::string(key.str()) + "' (known: " + known + ")");
       }
     }
     return Status::OK();
@@ -169,7 +176,8 @@ class ConfigParser {
       bool known = k == "project" || k == "truth" || k == "sources";
       for (std::string_view s : kStageSections) known = known || k == s;
       if (!known) {
-        return Error(&node, "unknown section '" + std::string(k) +
+        (void)node;
+        return ErrorAt(key.source(), "unknown section '" + std::string(k) +
                                 "' (known: project, truth, sources, check, link, estimate, report, serve, store)");
       }
     }
