@@ -1,5 +1,7 @@
 #include "vitalink/link/em/u_sampling.h"
 
+#include <algorithm>
+
 #include "vitalink/link/em/random.h"
 
 namespace vitalink::link {
@@ -25,25 +27,20 @@ std::vector<std::vector<double>> SmoothU(const ModelShape& shape,
   return u;
 }
 
-Result<USample> EstimateU(const ModelShape& shape, int64_t num_records,
-                          const GammaFunction& gamma_fn, const PairFilter& allowed,
-                          const USamplingOptions& options) {
+Result<std::vector<std::pair<int64_t, int64_t>>> SampleUPairs(int64_t num_records,
+                                                              const PairFilter& allowed,
+                                                              const USamplingOptions& options) {
   if (num_records < 2) return Status::InvalidArgument("EstimateU needs at least 2 records");
   if (options.max_pairs < 1) return Status::InvalidArgument("EstimateU needs max_pairs >= 1");
   if (!(options.pseudo_count >= 0.0)) return Status::InvalidArgument("pseudo_count must be >= 0");
   const int64_t max_rejections =
       options.max_rejections > 0 ? options.max_rejections : 100 * options.max_pairs + 1000;
-
-  const int num_comparisons = shape.num_comparisons();
-  USample sample;
-  for (int k = 0; k < num_comparisons; ++k) {
-    sample.counts.emplace_back(static_cast<size_t>(shape.num_levels(k)) + 1, 0);
-  }
-  std::vector<uint8_t> gamma(static_cast<size_t>(num_comparisons));
+  std::vector<std::pair<int64_t, int64_t>> pairs;
+  pairs.reserve(static_cast<size_t>(std::min<int64_t>(options.max_pairs, 1 << 24)));
   Xoshiro256 rng(options.seed);
   const auto n = static_cast<uint64_t>(num_records);
   int64_t rejections = 0;
-  while (sample.pairs < options.max_pairs && rejections < max_rejections) {
+  while (static_cast<int64_t>(pairs.size()) < options.max_pairs && rejections < max_rejections) {
     // b uniform over the n-1 records other than a.
     const auto a = static_cast<int64_t>(rng.UniformBelow(n));
     auto b = static_cast<int64_t>(rng.UniformBelow(n - 1));
@@ -52,6 +49,25 @@ Result<USample> EstimateU(const ModelShape& shape, int64_t num_records,
       ++rejections;
       continue;
     }
+    pairs.emplace_back(a, b);
+  }
+  if (pairs.empty()) {
+    return Status::FailedPrecondition("EstimateU: the pair filter rejected every sampled pair");
+  }
+  return pairs;
+}
+
+Result<USample> EstimateU(const ModelShape& shape, int64_t num_records,
+                          const GammaFunction& gamma_fn, const PairFilter& allowed,
+                          const USamplingOptions& options) {
+  VL_ASSIGN_OR_RETURN(auto pairs, SampleUPairs(num_records, allowed, options));
+  const int num_comparisons = shape.num_comparisons();
+  USample sample;
+  for (int k = 0; k < num_comparisons; ++k) {
+    sample.counts.emplace_back(static_cast<size_t>(shape.num_levels(k)) + 1, 0);
+  }
+  std::vector<uint8_t> gamma(static_cast<size_t>(num_comparisons));
+  for (const auto& [a, b] : pairs) {
     gamma_fn(a, b, gamma.data());
     for (int k = 0; k < num_comparisons; ++k) {
       const uint8_t level = gamma[static_cast<size_t>(k)];
@@ -59,11 +75,8 @@ Result<USample> EstimateU(const ModelShape& shape, int64_t num_records,
       VL_CHECK(level == kGammaNull || level < shape.num_levels(k));
       ++c[level == kGammaNull ? c.size() - 1 : level];
     }
-    ++sample.pairs;
   }
-  if (sample.pairs == 0) {
-    return Status::FailedPrecondition("EstimateU: the pair filter rejected every sampled pair");
-  }
+  sample.pairs = static_cast<int64_t>(pairs.size());
   sample.u = SmoothU(shape, sample.counts, options.pseudo_count);
   return sample;
 }

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <utility>
 #include <vector>
 
 #include "vitalink/common/status.h"
@@ -51,6 +52,14 @@ struct USample {
   /// Pairs drawn and compared.
   int64_t pairs = 0;
 };
+
+/// Draw the pairs EstimateU compares: up to max_pairs pairs (a, b), a ≠ b,
+/// accepted by `allowed`, from the seeded stream (same inputs, same pairs).
+/// Errors as EstimateU. Callers that compare in parallel use this, then
+/// SmoothU on their summed counts.
+Result<std::vector<std::pair<int64_t, int64_t>>> SampleUPairs(int64_t num_records,
+                                                              const PairFilter& allowed,
+                                                              const USamplingOptions& options = {});
 
 /// Estimate u for `shape` from pairs of records 0..num_records-1. Errors:
 /// InvalidArgument for num_records < 2 or max_pairs < 1; FailedPrecondition when

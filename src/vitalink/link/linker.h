@@ -1,0 +1,105 @@
+// The linkage stage entry: link jobs from the project config's [[link]]
+// tables, each run as two streaming passes over its candidate pairs.
+//
+//   VL_ASSIGN_OR_RETURN(std::vector<LinkJobSettings> jobs, ParseLinkSettings(config));
+//   for (const LinkJobSettings& job : jobs) {
+//     VL_ASSIGN_OR_RETURN(LinkJobResult r, RunLinkJob(job, ingest_result));
+//   }
+//
+// Pass 1 blocks, compares and counts agreement patterns, leaving out in each
+// pair the comparisons its blocking rule decided (they agree by construction);
+// u comes from random pairs, m and λ from EM over the counts, and λ is then
+// rescaled from the candidate pairs to all pairs in scope, the space random-pair
+// u describes. Pass 2 blocks and compares again and
+// keeps the pairs whose match probability clears `keep_probability`. Pairs are
+// never all held at once. Threads split blocks into chunks whose results merge
+// in chunk order, so outputs do not depend on the thread count.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "vitalink/common/status.h"
+#include "vitalink/ingest/config.h"
+#include "vitalink/ingest/ingest.h"
+#include "vitalink/link/blocking/blocker.h"
+#include "vitalink/link/compare/comparison.h"
+#include "vitalink/link/em/em.h"
+#include "vitalink/link/em/model.h"
+#include "vitalink/link/record_set.h"
+
+namespace vitalink::link {
+
+struct LinkJobSettings {
+  std::string name;
+  LinkMode mode = LinkMode::kDedupe;
+  std::vector<std::string> sources;  // participating sources, in this order
+  /// Per source: job column → that source's column (e.g. births: name → child_name).
+  std::map<std::string, std::map<std::string, std::string>> columns;
+  std::vector<BlockingRule> blocking;
+  std::vector<ComparisonSpec> comparisons;
+  BlockingOptions blocking_options;
+  int64_t u_sample_pairs = 1'000'000;
+  double initial_lambda = 0.001;
+  EmOptions em;
+  /// Pairs below this match probability are dropped after scoring.
+  double keep_probability = 0.01;
+  /// Pairs at or above this probability are matches (clustering, metrics).
+  double match_threshold = 0.5;
+  bool one_to_one = false;
+  uint64_t seed = 1;
+  int threads = 0;  // 0 = all cores
+};
+
+/// Parse every [[link]] table of the config (none: an empty list). Errors name
+/// the config file and, where toml++ knows it, line and column.
+Result<std::vector<LinkJobSettings>> ParseLinkSettings(const ingest::ProjectConfig& config);
+
+struct LinkedPair {
+  int64_t a = 0;  // RecordSet indices, a < b
+  int64_t b = 0;
+  double weight = 0;
+  double probability = 0;
+  uint64_t pattern = 0;  // γ packed by the model shape (explains the pair)
+};
+
+struct StageSeconds {
+  double records = 0;
+  double blocking = 0;
+  double u_sampling = 0;
+  double pattern_counting = 0;
+  double em = 0;
+  double scoring = 0;
+};
+
+struct LinkJobResult {
+  LinkJobSettings settings;
+  RecordSet records;
+  BlockingReport blocking;
+  FsModel model;            // m from EM, u from random pairs, λ over all pairs in scope
+  EmResult fit;             // EM over candidate pairs (its λ is among candidates)
+  double lambda_candidates = 0;
+  int64_t u_pairs_sampled = 0;
+  int64_t candidate_pairs = 0;
+  std::vector<LinkedPair> pairs;          // probability >= keep_probability, canonical order
+  /// With truth: the record set's entity per record (-1 unknown) and the
+  /// candidate pairs that are true matches (the blocking recall ceiling's numerator).
+  std::vector<int64_t> entity;
+  int64_t true_candidate_pairs = -1;
+  std::vector<int64_t> weight_histogram;  // candidate pairs per 1-bit weight bin
+  int histogram_min_weight = -40;         // bin i covers [min + i, min + i + 1)
+  StageSeconds seconds;
+};
+
+/// Run one job on the ingested sources. `truth_entity`, when given, holds the
+/// true entity of every ingested row per source (ingest::Truth::entity): the
+/// job then counts the true pairs among its candidates.
+Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::IngestResult& ingest,
+                                 const std::vector<std::vector<int64_t>>* truth_entity = nullptr);
+
+/// Return the job's model, EM log, blocking report and chart data as JSON.
+std::string LinkJobJson(const LinkJobResult& result);
+
+}  // namespace vitalink::link
