@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   };
   add(cli::AddDemoVerb);
   add(cli::AddGenerateVerb);
+  add(cli::AddLinkVerb);
   add(cli::AddRunVerb);
   try {
     app.parse(argc, argv);

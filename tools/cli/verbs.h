@@ -28,5 +28,6 @@ int ReportFailure(const Status& status);
 VerbAction AddGenerateVerb(CLI::App& app);
 VerbAction AddRunVerb(CLI::App& app);
 VerbAction AddDemoVerb(CLI::App& app);
+VerbAction AddLinkVerb(CLI::App& app);
 
 }  // namespace vitalink::cli

@@ -8,19 +8,32 @@
 
 #include <string>
 
+#include "vitalink/cluster/persons.h"
 #include "vitalink/common/status.h"
 #include "vitalink/ingest/config.h"
 #include "vitalink/ingest/ingest.h"
+#include "vitalink/ingest/truth.h"
+#include "vitalink/link/linker.h"
 
 namespace vitalink::pipeline {
 
+/// The stages `RunProject` can stop after.
+enum class Stage { kIngest, kLink };
+
 struct RunOptions {
   std::string output_dir;  // overrides the config's [project] output
+  Stage last_stage = Stage::kLink;
+  int threads = 0;         // 0 = all cores (outputs do not depend on it)
 };
 
 struct RunReport {
   ingest::ProjectConfig config;
   ingest::IngestResult ingest;
+  ingest::Truth truth;  // empty without [truth]
+  std::vector<link::LinkJobResult> link_jobs;
+  std::vector<cluster::JobMetrics> link_metrics;  // with truth, one per job
+  cluster::Persons persons;
+  bool linked = false;
   std::string output_dir;
   double seconds = 0;
 };

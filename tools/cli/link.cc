@@ -1,0 +1,33 @@
+// `vitalink link CONFIG`: ingest and link (the stages up to persons).
+#include <cstdio>
+#include <memory>
+
+#include "tools/cli/verbs.h"
+#include "vitalink/pipeline/pipeline.h"
+
+namespace vitalink::cli {
+
+VerbAction AddLinkVerb(CLI::App& app) {
+  struct Options {
+    std::string config;
+    std::string output;
+    int threads = 0;
+  };
+  auto opts = std::make_shared<Options>();
+  CLI::App* sub = app.add_subcommand("link", "Ingest and link a project: pairs, persons, model, metrics");
+  sub->add_option("config", opts->config, "project config (TOML) with [[link]] jobs")->required();
+  sub->add_option("--out", opts->output, "output folder (default: the config's [project] output)");
+  sub->add_option("--threads", opts->threads, "worker threads (0 = all cores; outputs are the same)");
+  return [opts]() {
+    pipeline::RunOptions ro;
+    ro.output_dir = opts->output;
+    ro.last_stage = pipeline::Stage::kLink;
+    ro.threads = opts->threads;
+    auto report = pipeline::RunProject(opts->config, ro);
+    if (!report.ok()) return ReportFailure(report.status());
+    std::fputs(pipeline::FormatRunReport(*report).c_str(), stdout);
+    return kExitOk;
+  };
+}
+
+}  // namespace vitalink::cli
