@@ -791,6 +791,133 @@ Status Generator::WritePersons(const std::string& path) {
   return w->Close();
 }
 
+// The linkage of the county's sources: one job per pair of sources (each its
+// own Fellegi–Sunter model), persons being the union of all jobs' matches.
+constexpr std::string_view kLinkJobs = R"TOML(
+# Linkage (docs/LINKAGE.md): each job has its own Fellegi–Sunter model, u from
+# random pairs, m and λ from EM; persons are the union of all jobs' matches.
+
+[[link]]
+name = "register_dedupe"
+mode = "dedupe"
+sources = ["register"]
+blocking = [
+  ["id_number"],
+  ["pinyin(name)", "birth_date"],
+  ["id_birth(id_number)", "prefix(area_code, 9)", "sex"],
+  ["household_id", "given_pinyin(name)"],
+]
+[[link.comparisons]]
+kind = "citizen_id"
+column = "id_number"
+levels = ["exact", "one_digit", "transposition"]   # not same_birth_date: birth_date counts that
+[[link.comparisons]]
+kind = "name_zh"
+column = "name"
+thresholds = [0.88]
+tf = true
+[[link.comparisons]]
+kind = "exact"
+column = "sex"
+[[link.comparisons]]
+kind = "date"
+column = "birth_date"
+[[link.comparisons]]
+kind = "citizen_id"
+column = "mother_id_number"
+levels = ["exact", "one_digit", "transposition"]
+[[link.comparisons]]
+kind = "prefix"
+column = "area_code"
+lengths = [12, 9]
+[[link.comparisons]]
+kind = "exact"
+column = "household_id"
+
+[[link]]
+name = "births_register"
+mode = "link"
+sources = ["births", "register"]
+one_to_one = true
+blocking = [
+  ["mother_id_number", "year(birth_date)"],
+  ["birth_date", "prefix(area_code, 9)"],
+  ["pinyin(name)", "year(birth_date)"],
+]
+[link.columns.births]
+name = "child_name"
+[[link.comparisons]]
+kind = "name_zh"
+column = "name"
+thresholds = [0.88]
+tf = true
+[[link.comparisons]]
+kind = "exact"
+column = "sex"
+[[link.comparisons]]
+kind = "date"
+column = "birth_date"
+[[link.comparisons]]
+kind = "citizen_id"
+column = "mother_id_number"
+levels = ["exact", "one_digit", "transposition"]
+[[link.comparisons]]
+kind = "prefix"
+column = "area_code"
+lengths = [12, 9]
+
+[[link]]
+name = "survey_register"
+mode = "link"
+sources = ["survey", "register"]
+one_to_one = true
+blocking = [
+  ["pinyin(name)", "birth_date"],
+  ["birth_date", "area_code"],
+  ["pinyin(name)", "area_code"],
+]
+[[link.comparisons]]
+kind = "name_zh"
+column = "name"
+thresholds = [0.88]
+tf = true
+[[link.comparisons]]
+kind = "exact"
+column = "sex"
+[[link.comparisons]]
+kind = "date"
+column = "birth_date"
+[[link.comparisons]]
+kind = "prefix"
+column = "area_code"
+lengths = [12, 9]
+
+[[link]]
+name = "migrants_register"
+mode = "link"
+sources = ["migrants", "register"]
+one_to_one = true
+blocking = [
+  ["id_number"],
+  ["pinyin(name)", "birth_date"],
+]
+[[link.comparisons]]
+kind = "citizen_id"
+column = "id_number"
+levels = ["exact", "one_digit", "transposition"]   # not same_birth_date: birth_date counts that
+[[link.comparisons]]
+kind = "name_zh"
+column = "name"
+thresholds = [0.88]
+tf = true
+[[link.comparisons]]
+kind = "exact"
+column = "sex"
+[[link.comparisons]]
+kind = "date"
+column = "birth_date"
+)TOML";
+
 Status Generator::WriteConfig(const std::string& path, const GenerateSummary& summary) {
   VL_ASSIGN_OR_RETURN(auto w, CsvWriter::Open(path, {.crlf = false}));
   std::string t;
@@ -846,6 +973,7 @@ Status Generator::WriteConfig(const std::string& path, const GenerateSummary& su
     t += "[sources.fields]\n";
     for (const auto& [canonical, column] : s.fields) t += fmt::format("{} = \"{}\"\n", canonical, column);
   }
+  t += kLinkJobs;
   w->Raw(t);
   return w->Close();
 }
