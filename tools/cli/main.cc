@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     cli::VerbAction action = make(app);
     verbs.emplace_back(app.get_subcommands({})[before], std::move(action));
   };
+  add(cli::AddCheckVerb);
   add(cli::AddDemoVerb);
   add(cli::AddGenerateVerb);
   add(cli::AddLinkVerb);

@@ -27,6 +27,7 @@ int ReportFailure(const Status& status);
 
 VerbAction AddGenerateVerb(CLI::App& app);
 VerbAction AddRunVerb(CLI::App& app);
+VerbAction AddCheckVerb(CLI::App& app);
 VerbAction AddDemoVerb(CLI::App& app);
 VerbAction AddLinkVerb(CLI::App& app);
 

@@ -25,6 +25,8 @@ namespace fs = std::filesystem;
 // Beyond this many distinct raw values a column stops caching (IDs are unique:
 // caching them would only cost memory).
 constexpr uint32_t kMaxCachedValues = 1u << 21;
+// After this many lookups a column whose values are mostly distinct stops caching.
+constexpr int64_t kCacheProbe = 1 << 16;
 
 struct FieldError {
   std::string kind;
@@ -34,6 +36,11 @@ struct FieldError {
 // A normalized value, or why the raw text could not be normalized.
 struct Normalized {
   bool ok = true;
+  // Unique-per-record values (citizen IDs) are not interned here but in
+  // batches by the caller (StringPool::InternBatch): `deferred` is set and
+  // the value is in `text`.
+  bool deferred = false;
+  std::string text;
   uint32_t string_id = StringPool::kNull;
   int32_t date = kNullDate;
   int64_t integer = kNullInt;
@@ -52,7 +59,9 @@ class FieldIngester {
   FieldIngester(const CanonicalField& field, int source_column, const NameNormalizer* names,
                 StringPool* pool)
       : field_(field), source_column_(source_column), names_(names), pool_(pool) {
-    cache_enabled_ = field.kind != ValueKind::kCitizenId;
+    // Citizen IDs are unique per person and ParseDate is cheaper than a
+    // cache lookup: neither is cached. Names (OpenCC) and codes are.
+    cache_enabled_ = field.kind != ValueKind::kCitizenId && field.kind != ValueKind::kDate;
   }
 
   int source_column() const { return source_column_; }
@@ -64,10 +73,21 @@ class FieldIngester {
       return scratch_;
     }
     const uint32_t raw_id = raw_pool_.Intern(raw);
+    ++lookups_;
     if (raw_id >= cache_.size()) {
+      Normalized n = Compute(raw);
+      if (n.deferred) {
+        n.string_id = pool_->Intern(n.text);
+        n.deferred = false;
+        n.text.clear();
+      }
       cache_.resize(raw_id + 1);
-      cache_[raw_id] = Compute(raw);
-      if (raw_pool_.size() > kMaxCachedValues) {
+      cache_[raw_id] = std::move(n);
+      // A column of mostly distinct values (names in a large register,
+      // household numbers) gains nothing from the cache but its misses:
+      // compute each value and intern in batches instead.
+      if (raw_pool_.size() > kMaxCachedValues ||
+          (lookups_ >= kCacheProbe && raw_pool_.size() * 2 > lookups_)) {
         cache_enabled_ = false;
         scratch_ = cache_[raw_id];
         return scratch_;
@@ -81,19 +101,17 @@ class FieldIngester {
     Normalized out;
     switch (field_.kind) {
       case ValueKind::kText:
-      case ValueKind::kCode: {
-        std::string v = NormalizeText(raw);
-        if (!v.empty()) out.string_id = pool_->Intern(v);
+      case ValueKind::kCode:
+        out.text = NormalizeText(raw);
+        out.deferred = !out.text.empty();
         break;
-      }
-      case ValueKind::kName: {
-        std::string v = names_->Normalize(raw);
-        if (!v.empty()) out.string_id = pool_->Intern(v);
+      case ValueKind::kName:
+        out.text = names_->Normalize(raw);
+        out.deferred = !out.text.empty();
         break;
-      }
       case ValueKind::kCitizenId: {
-        std::string v = NormalizeCitizenId(raw);
-        if (!v.empty()) out.string_id = pool_->Intern(v);
+        out.text = NormalizeCitizenId(raw);
+        out.deferred = !out.text.empty();
         break;
       }
       case ValueKind::kSex: {
@@ -141,9 +159,51 @@ class FieldIngester {
   const NameNormalizer* names_;
   StringPool* pool_;
   bool cache_enabled_ = true;
+  int64_t lookups_ = 0;
   StringPool raw_pool_;
   std::vector<Normalized> cache_;
   Normalized scratch_;
+};
+
+// Strings unique to a record (record ids, citizen IDs, pass-through values)
+// are interned in batches: a large pool's lookups are cache misses, which
+// StringPool::InternBatch overlaps by prefetching. Values are appended as
+// placeholders and patched at Flush, before the table is read.
+class InternBatcher {
+ public:
+  void Add(Column* column, std::string_view value) {
+    if (value.empty()) {
+      column->AppendString(StringPool::kNull);
+      return;
+    }
+    pending_.push_back({column, column->strings().size(), arena_.size(), value.size()});
+    arena_.append(value);
+    column->AppendString(StringPool::kNull);
+  }
+  size_t size() const { return pending_.size(); }
+  void Flush(StringPool& pool) {
+    views_.clear();
+    for (const Pending& p : pending_) views_.emplace_back(arena_.data() + p.offset, p.length);
+    ids_.resize(views_.size());
+    pool.InternBatch(views_, ids_.data());
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      pending_[i].column->mutable_strings()[pending_[i].index] = ids_[i];
+    }
+    pending_.clear();
+    arena_.clear();
+  }
+
+ private:
+  struct Pending {
+    Column* column;
+    size_t index;
+    size_t offset;
+    size_t length;
+  };
+  std::vector<Pending> pending_;
+  std::string arena_;
+  std::vector<std::string_view> views_;
+  std::vector<uint32_t> ids_;
 };
 
 // The two row sources behind one interface.
@@ -273,6 +333,10 @@ Result<SourceData> IngestSource(const SourceConfig& source, std::shared_ptr<Stri
     passthrough.emplace_back(static_cast<int>(i), &table.AddColumn(name, FieldType::kText));
   }
 
+  InternBatcher batch;
+  // Size columns and the pool from the input size and the first record, so
+  // neither grows (and rehashes, and faults in fresh pages) row by row.
+  bool reserved = false;
   std::map<std::pair<std::string, std::string>, int64_t> reason_counts;
   std::vector<const Normalized*> staged(ingesters.size());
   std::string field_list;
@@ -280,6 +344,15 @@ Result<SourceData> IngestSource(const SourceConfig& source, std::shared_ptr<Stri
   CsvRow row;
   while (rows->Next(row)) {
     ++summary.rows_read;
+    if (!reserved) {
+      reserved = true;
+      if (summary.bytes > 0 && !row.raw.empty()) {
+        const auto estimate = static_cast<int64_t>(
+            static_cast<double>(summary.bytes) / static_cast<double>(row.raw.size() + 2) * 1.1);
+        for (int c = 0; c < table.num_columns(); ++c) table.mutable_column(c).Reserve(estimate);
+        pool->Reserve(pool->size() + static_cast<size_t>(estimate) * 3);
+      }
+    }
     if (row.error != CsvRowError::kNone) {
       const std::string field =
           row.error_field >= 0 && static_cast<size_t>(row.error_field) < header.size()
@@ -319,17 +392,22 @@ Result<SourceData> IngestSource(const SourceConfig& source, std::shared_ptr<Stri
     ++summary.rows_accepted;
     table.AppendRowOrigin(row.line);
     if (record_col >= 0) {
-      const std::string_view rid = TrimAscii(row.fields[static_cast<size_t>(record_col)]);
-      record_column->AppendString(rid.empty() ? StringPool::kNull : pool->Intern(rid));
+      batch.Add(record_column, TrimAscii(row.fields[static_cast<size_t>(record_col)]));
     } else {
-      record_column->AppendString(pool->Intern(std::to_string(row.line)));
+      batch.Add(record_column, std::to_string(row.line));
     }
     for (size_t i = 0; i < ingesters.size(); ++i) {
       const Normalized& n = *staged[i];
       Column* c = columns[i];
       switch (c->type()) {
         case FieldType::kText:
-        case FieldType::kCode: c->AppendString(n.string_id); break;
+        case FieldType::kCode:
+          if (n.deferred) {
+            batch.Add(c, n.text);
+          } else {
+            c->AppendString(n.string_id);
+          }
+          break;
         case FieldType::kDate: c->AppendDate(n.date); break;
         case FieldType::kInteger: c->AppendInt(n.integer); break;
       }
@@ -337,10 +415,11 @@ Result<SourceData> IngestSource(const SourceConfig& source, std::shared_ptr<Stri
     for (auto& [col, c] : passthrough) {
       // Pass-through values are kept as written but for surrounding spaces
       // (exports such as FEBRL's ", " separators pad every field).
-      const std::string_view v = TrimAscii(row.fields[static_cast<size_t>(col)]);
-      c->AppendString(v.empty() ? StringPool::kNull : pool->Intern(v));
+      batch.Add(c, TrimAscii(row.fields[static_cast<size_t>(col)]));
     }
+    if (batch.size() >= 8192) batch.Flush(*pool);
   }
+  batch.Flush(*pool);
   VL_RETURN_IF_ERROR(rows->status().WithContext("source '" + source.name + "'"));
   VL_RETURN_IF_ERROR(table.Validate());
 
@@ -367,6 +446,9 @@ std::string SummaryJson(const ProjectConfig& config, const IngestResult& result)
     o["location"] = m.location;
     o["encoding"] = m.encoding;
     o["delimiter"] = m.delimiter;
+    o["bytes"] = m.bytes;
+    o["seconds"] = m.seconds;
+    o["mb_per_second"] = m.seconds > 0 ? static_cast<double>(m.bytes) / 1e6 / m.seconds : 0.0;
     o["rows_read"] = m.rows_read;
     o["rows_accepted"] = m.rows_accepted;
     o["rows_rejected"] = m.rows_rejected;

@@ -205,6 +205,12 @@ bool IsHanOrDot(char32_t cp) { return cp == kDot || IsHanCodePoint(cp); }
 NameNormalizer::NameNormalizer(std::shared_ptr<const opencc::SimpleConverter> t2s)
     : t2s_(std::move(t2s)) {}
 
+namespace {
+// The code points whose t2s behaviour is tabulated: Extension A and the URO.
+constexpr char32_t kT2sTableFirst = 0x3400;
+constexpr char32_t kT2sTableLast = 0x9FFF;
+}  // namespace
+
 Result<NameNormalizer> NameNormalizer::Make() {
   // OpenCC resolves a bare file name against its data directory; the absolute
   // Debian path is the fallback for a library built with another prefix.
@@ -212,7 +218,37 @@ Result<NameNormalizer> NameNormalizer::Make() {
   for (const char* config : {"t2s.json", "/usr/share/opencc/t2s.json"}) {
     try {
       auto converter = std::make_shared<const opencc::SimpleConverter>(config);
-      return NameNormalizer(std::move(converter));
+      NameNormalizer n(converter);
+      // Which characters does t2s change on their own? One conversion of every
+      // character in the table, one per line (newlines keep OpenCC's phrase
+      // matching from joining neighbours); a mismatch in line count leaves the
+      // table empty, which sends every Han name through OpenCC (always right).
+      std::string all;
+      for (char32_t cp = kT2sTableFirst; cp <= kT2sTableLast; ++cp) {
+        AppendUtf8(cp, all);
+        all.push_back('\n');
+      }
+      const std::string converted = converter->Convert(all);
+      auto changes = std::make_shared<std::vector<bool>>();
+      std::vector<bool> bits(static_cast<size_t>(kT2sTableLast - kT2sTableFirst + 1), false);
+      size_t in_pos = 0, out_pos = 0;
+      bool aligned = true;
+      for (char32_t cp = kT2sTableFirst; cp <= kT2sTableLast && aligned; ++cp) {
+        const size_t in_end = all.find('\n', in_pos);
+        const size_t out_end = converted.find('\n', out_pos);
+        if (out_end == std::string::npos) {
+          aligned = false;
+          break;
+        }
+        bits[static_cast<size_t>(cp - kT2sTableFirst)] =
+            std::string_view(all).substr(in_pos, in_end - in_pos) !=
+            std::string_view(converted).substr(out_pos, out_end - out_pos);
+        in_pos = in_end + 1;
+        out_pos = out_end + 1;
+      }
+      if (aligned) *changes = std::move(bits);
+      n.t2s_changes_ = std::move(changes);
+      return n;
     } catch (const std::exception& e) {
       errors += std::string(errors.empty() ? "" : "; ") + config + ": " + e.what();
     } catch (...) {
@@ -246,16 +282,22 @@ std::string NameNormalizer::ConvertT2s(std::string_view text) const {
   return out;
 }
 
+bool NameNormalizer::NeedsT2s(std::string_view text) const {
+  const std::vector<bool>* table = t2s_changes_.get();
+  size_t pos = 0;
+  char32_t cp = 0;
+  while (NextCodePoint(text, pos, cp)) {
+    if (!IsHanCodePoint(cp)) continue;
+    if (table == nullptr || table->empty() || cp < kT2sTableFirst || cp > kT2sTableLast) return true;
+    if ((*table)[static_cast<size_t>(cp - kT2sTableFirst)]) return true;
+  }
+  return false;
+}
+
 std::string NameNormalizer::Normalize(std::string_view name) const {
   std::string text = NormalizeText(name);
   if (IsAscii(text)) return text;
-  bool has_han = false;
-  {
-    size_t pos = 0;
-    char32_t cp = 0;
-    while (!has_han && NextCodePoint(text, pos, cp)) has_han = IsHanCodePoint(cp);
-  }
-  if (has_han) {
+  if (NeedsT2s(text)) {
     try {
       text = ConvertT2s(text);
     } catch (const std::exception&) {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "vitalink/common/status.h"
@@ -73,14 +74,21 @@ class NameNormalizer {
   static Result<NameNormalizer> Make();
 
   /// Return the normalized name ("" for an empty or blank name). Cost: one
-  /// NormalizeText plus, for names with Han characters, one OpenCC conversion.
+  /// NormalizeText plus, for names holding a character that t2s changes on its
+  /// own (a traditional form), one OpenCC conversion; names whose characters
+  /// are all unchanged by t2s one by one are taken as simplified already.
   std::string Normalize(std::string_view name) const;
 
  private:
   explicit NameNormalizer(std::shared_ptr<const opencc::SimpleConverter> t2s);
   std::string ConvertT2s(std::string_view text) const;
+  /// Return true when some character of `text` is one t2s changes on its own
+  /// (or lies outside the table): only such names pay for a conversion.
+  bool NeedsT2s(std::string_view text) const;
 
   std::shared_ptr<const opencc::SimpleConverter> t2s_;
+  /// Bit (cp - kT2sTableFirst) is set when t2s changes code point cp alone.
+  std::shared_ptr<const std::vector<bool>> t2s_changes_;
 };
 
 /// Return the GB/T 2261.1 sex code of `s`: 1 male, 2 female, 0 explicitly

@@ -1,5 +1,6 @@
 #include "vitalink/ingest/truth.h"
 
+#include <algorithm>
 #include <regex>
 #include <unordered_map>
 
@@ -91,8 +92,9 @@ Result<Truth> LoadTruth(const ProjectConfig& config, const IngestResult& ingest)
     return Status::InvalidArgument(config.truth_path +
                                    ": truth file needs columns source, record_id, person_id");
   }
-  // (source, record id) → row, per source.
-  std::vector<std::unordered_map<std::string_view, int64_t>> rows(ingest.sources.size());
+  // (source, record id) → row: record ids are already interned in the
+  // project's pool, so each source keeps (pool id, row) sorted by pool id.
+  std::vector<std::vector<std::pair<uint32_t, int64_t>>> rows(ingest.sources.size());
   std::unordered_map<std::string_view, size_t> source_index;
   for (size_t s = 0; s < ingest.sources.size(); ++s) {
     const SourceData& src = ingest.sources[s];
@@ -100,9 +102,12 @@ Result<Truth> LoadTruth(const ProjectConfig& config, const IngestResult& ingest)
     const Column& rid = src.table.column(src.table.FindColumn("record_id"));
     rows[s].reserve(static_cast<size_t>(src.table.num_rows()));
     for (int64_t r = 0; r < src.table.num_rows(); ++r) {
-      if (!rid.IsNull(r)) rows[s].emplace(src.table.pool().Get(rid.string_id(r)), r);
+      if (!rid.IsNull(r)) rows[s].emplace_back(rid.string_id(r), r);
     }
+    std::sort(rows[s].begin(), rows[s].end());
   }
+  const StringPool& pool = *ingest.pool;
+  StringPool entities;  // entity name → dense number + 1
   CsvRow row;
   while (reader.Next(row)) {
     if (row.error != CsvRowError::kNone) {
@@ -111,11 +116,19 @@ Result<Truth> LoadTruth(const ProjectConfig& config, const IngestResult& ingest)
     }
     auto s = source_index.find(row.fields[static_cast<size_t>(c_source)]);
     if (s == source_index.end()) continue;
-    auto r = rows[s->second].find(row.fields[static_cast<size_t>(c_record)]);
-    if (r == rows[s->second].end()) continue;
-    const int64_t e = EntityNumber(ids, truth.entity_names, row.fields[static_cast<size_t>(c_person)]);
-    truth.entity[s->second][static_cast<size_t>(r->second)] = e;
-    if (c_errors >= 0) truth.errors[s->second][static_cast<size_t>(r->second)] = row.fields[static_cast<size_t>(c_errors)];
+    const uint32_t id = pool.Find(row.fields[static_cast<size_t>(c_record)]);
+    if (id == StringPool::kNull) continue;  // a rejected row's record
+    const auto& index = rows[s->second];
+    auto it = std::lower_bound(index.begin(), index.end(), std::make_pair(id, int64_t{-1}));
+    if (it == index.end() || it->first != id) continue;
+    const std::string_view person = row.fields[static_cast<size_t>(c_person)];
+    const uint32_t before = entities.size();
+    const int64_t e = static_cast<int64_t>(entities.Intern(person)) - 1;
+    if (entities.size() != before) truth.entity_names.emplace_back(person);
+    truth.entity[s->second][static_cast<size_t>(it->second)] = e;
+    if (c_errors >= 0 && !row.fields[static_cast<size_t>(c_errors)].empty()) {
+      truth.errors[s->second][static_cast<size_t>(it->second)] = row.fields[static_cast<size_t>(c_errors)];
+    }
     ++truth.records_with_truth;
   }
   return truth;

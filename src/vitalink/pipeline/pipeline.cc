@@ -1,5 +1,6 @@
 #include "vitalink/pipeline/pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -8,6 +9,13 @@
 #include "vitalink/synth/generator.h"
 
 namespace vitalink::pipeline {
+
+Result<Stage> ParseStage(std::string_view name) {
+  if (name == "ingest") return Stage::kIngest;
+  if (name == "check") return Stage::kCheck;
+  if (name == "link") return Stage::kLink;
+  return Status::InvalidArgument("unknown stage '" + std::string(name) + "' (known: ingest, check, link)");
+}
 
 Result<RunReport> RunProject(const std::string& config_path, const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
@@ -19,6 +27,12 @@ Result<RunReport> RunProject(const std::string& config_path, const RunOptions& o
   VL_ASSIGN_OR_RETURN(report.ingest, ingest::IngestProject(report.config, ingest_options));
   if (ingest::HasTruth(report.config)) {
     VL_ASSIGN_OR_RETURN(report.truth, ingest::LoadTruth(report.config, report.ingest));
+  }
+  if (options.last_stage >= Stage::kCheck) {
+    VL_ASSIGN_OR_RETURN(report.check,
+                        RunCheckStep(report.config, report.ingest, report.truth.empty() ? nullptr : &report.truth,
+                                     (std::filesystem::path(report.output_dir) / "check").string(), options.threads));
+    report.checked = true;
   }
   if (options.last_stage >= Stage::kLink) {
     VL_ASSIGN_OR_RETURN(std::vector<link::LinkJobSettings> jobs, link::ParseLinkSettings(report.config));
@@ -61,6 +75,30 @@ std::string FormatRunReport(const RunReport& report) {
     out += fmt::format("{:<12} {:<9} {:>10} {:>10} {:>9}  {}\n", m.name, m.role, m.rows_read,
                        m.rows_accepted, m.rows_rejected, reasons.empty() ? "-" : reasons);
   }
+  if (report.checked) {
+    out += fmt::format("\n{:<12} {:>10} {:>10} {:>16}  {}\n", "checks", "records", "findings",
+                       "records failing", "most failed rules");
+    for (size_t i = 0; i < report.check.results.size(); ++i) {
+      const check::CheckResult& r = report.check.results[i];
+      std::vector<const check::RuleSummary*> rules;
+      for (const check::RuleSummary& rs : r.summaries) {
+        if (rs.fails > 0) rules.push_back(&rs);
+      }
+      std::stable_sort(rules.begin(), rules.end(), [](const auto* a, const auto* b) { return a->fails > b->fails; });
+      std::string top;
+      for (size_t k = 0; k < rules.size() && k < 3; ++k) {
+        top += fmt::format("{}{} ×{}", k ? ", " : "", rules[k]->rule_id, rules[k]->fails);
+      }
+      int64_t failing = 0;
+      int64_t last_row = -1;
+      for (const check::Finding& f : r.findings) {
+        failing += f.row != last_row;
+        last_row = f.row;
+      }
+      out += fmt::format("{:<12} {:>10} {:>10} {:>16}  {}\n", report.check.sources[i], r.num_rows,
+                         r.findings.size(), failing, top.empty() ? "-" : top);
+    }
+  }
   if (report.linked) {
     out += fmt::format("\n{:<22} {:>9} {:>12} {:>9}  {}\n", "link job", "records", "candidates",
                        "matches", "accuracy (pairwise, against truth)");
@@ -81,6 +119,7 @@ std::string FormatRunReport(const RunReport& report) {
   }
   out += fmt::format("\ningest summary: {}/ingest/summary.json\n", report.output_dir);
   out += fmt::format("rejected rows:  {}/ingest/rejects/\n", report.output_dir);
+  if (report.checked) out += fmt::format("checks:         {}/check/ (findings.csv, summary.json{})\n", report.output_dir, report.truth.empty() ? "" : ", metrics.json");
   if (report.linked) out += fmt::format("linkage:        {}/link/ (pairs.csv, clusters.csv, model.json, metrics.json)\n", report.output_dir);
   out += fmt::format("finished in {:.2f} s\n", report.seconds);
   return out;

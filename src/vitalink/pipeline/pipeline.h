@@ -14,11 +14,15 @@
 #include "vitalink/ingest/ingest.h"
 #include "vitalink/ingest/truth.h"
 #include "vitalink/link/linker.h"
+#include "vitalink/pipeline/check_step.h"
 
 namespace vitalink::pipeline {
 
 /// The stages `RunProject` can stop after.
-enum class Stage { kIngest, kLink };
+enum class Stage { kIngest, kCheck, kLink };
+
+/// Parse "ingest", "check" or "link".
+Result<Stage> ParseStage(std::string_view name);
 
 struct RunOptions {
   std::string output_dir;  // overrides the config's [project] output
@@ -30,6 +34,8 @@ struct RunReport {
   ingest::ProjectConfig config;
   ingest::IngestResult ingest;
   ingest::Truth truth;  // empty without [truth]
+  CheckStep check;
+  bool checked = false;
   std::vector<link::LinkJobResult> link_jobs;
   std::vector<cluster::JobMetrics> link_metrics;  // with truth, one per job
   cluster::Persons persons;

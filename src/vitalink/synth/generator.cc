@@ -931,6 +931,10 @@ Status Generator::WriteConfig(const std::string& path, const GenerateSummary& su
   t += "[truth]\n";
   t += "path = \"truth.csv\"           # source,record_id,person_id,errors\n";
   t += "persons = \"persons.csv\"\n";
+  // today() in the rules: after the survey's last visit, so outputs do not
+  // depend on the day the demo runs.
+  t += "\n[check]\n";
+  t += fmt::format("run_date = \"{}\"\n", FormatDate(period_.end + 31));
   struct Src {
     std::string_view name, encoding, record_id;
     std::vector<std::pair<std::string_view, std::string_view>> fields;
