@@ -452,7 +452,8 @@ std::string SummaryJson(const ProjectConfig& config, const IngestResult& result)
     o["rows_read"] = m.rows_read;
     o["rows_accepted"] = m.rows_accepted;
     o["rows_rejected"] = m.rows_rejected;
-    o["rejects_path"] = m.rejects_path;
+    // Relative to this summary's folder, so the summary does not depend on where the run went.
+    o["rejects_path"] = (fs::path("rejects") / fs::path(m.rejects_path).filename()).string();
     nlohmann::ordered_json reasons = nlohmann::ordered_json::array();
     for (const RejectReasonCount& r : m.reasons) {
       reasons.push_back({{"field", r.field}, {"kind", r.kind}, {"count", r.count}});

@@ -1,0 +1,155 @@
+// End-to-end tests of the pipeline: a small synthetic county through every
+// stage, determinism across thread counts, and FEBRL accuracy.
+#include "vitalink/pipeline/pipeline.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "vitalink/common/file_io.h"
+#include "vitalink/synth/generator.h"
+
+namespace vitalink::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path TempDir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("vl_pipeline_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string Read(const fs::path& p) {
+  auto r = ReadFile(p.string());
+  return r.ok() ? *r : std::string("<missing " + p.string() + ">");
+}
+
+// Drop timing fields, which are the only parts of a JSON output allowed to vary.
+nlohmann::json WithoutTimings(nlohmann::json j) {
+  if (j.is_object()) {
+    for (const char* key : {"seconds", "mb_per_second"}) j.erase(key);
+    for (auto& [k, v] : j.items()) v = WithoutTimings(v);
+  } else if (j.is_array()) {
+    for (auto& v : j) v = WithoutTimings(v);
+  }
+  return j;
+}
+
+class CountyTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = TempDir("county");
+    synth::GenerateOptions gen;
+    gen.out_dir = dir_.string();
+    gen.persons = 6000;
+    gen.seed = 7;
+    auto summary = synth::GenerateCounty(gen);
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+
+  static Result<RunReport> Run(const std::string& out, int threads) {
+    RunOptions o;
+    o.output_dir = (dir_ / out).string();
+    o.threads = threads;
+    return RunProject((dir_ / "project.toml").string(), o);
+  }
+
+  static fs::path dir_;
+};
+fs::path CountyTest::dir_;
+
+TEST_F(CountyTest, EveryStageRunsAndRowsReconcile) {
+  auto report = Run("out1", 1);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->ingest.sources.size(), 4u);
+  for (const ingest::SourceData& s : report->ingest.sources) {
+    EXPECT_EQ(s.summary.rows_read, s.summary.rows_accepted + s.summary.rows_rejected) << s.config.name;
+    EXPECT_GT(s.summary.rows_accepted, 0) << s.config.name;
+  }
+  EXPECT_TRUE(report->checked);
+  EXPECT_EQ(report->check.results.size(), 4u);
+  ASSERT_TRUE(report->linked);
+  ASSERT_EQ(report->link_jobs.size(), 4u);
+  ASSERT_EQ(report->link_metrics.size(), 4u);
+  for (const cluster::JobMetrics& m : report->link_metrics) {
+    // Small counties give noisier models than the 100k-person demo measured in
+    // docs/ACCURACY.md; these floors catch a broken stage, not a regression of a point.
+    EXPECT_GT(m.pairs.f1, 0.9) << m.job;
+    EXPECT_GT(m.blocking_recall_ceiling, 0.95) << m.job;
+  }
+  const fs::path out = dir_ / "out1";
+  for (const char* f : {"ingest/summary.json", "check/findings.csv", "check/summary.json",
+                        "check/metrics.json", "link/pairs.csv", "link/clusters.csv",
+                        "link/model.json", "link/metrics.json"}) {
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  }
+  // Every accepted record has exactly one person.
+  int64_t accepted = 0;
+  for (const ingest::SourceData& s : report->ingest.sources) accepted += s.summary.rows_accepted;
+  EXPECT_EQ(report->persons.num_records(), accepted);
+  const std::string clusters = Read(out / "link/clusters.csv");
+  EXPECT_EQ(std::count(clusters.begin(), clusters.end(), '\n'), accepted + 1);
+}
+
+TEST_F(CountyTest, OutputsAreIdenticalForOneAndTwoThreads) {
+  auto one = Run("t1", 1);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  auto two = Run("t2", 2);
+  ASSERT_TRUE(two.ok()) << two.status().ToString();
+  for (const char* f : {"link/pairs.csv", "link/clusters.csv", "link/model.json",
+                        "check/findings.csv", "check/metrics.json", "ingest/rejects/register.csv",
+                        "ingest/rejects/births.csv"}) {
+    EXPECT_EQ(Read(dir_ / "t1" / f), Read(dir_ / "t2" / f)) << f;
+  }
+  for (const char* f : {"ingest/summary.json", "link/metrics.json", "check/summary.json"}) {
+    EXPECT_EQ(WithoutTimings(nlohmann::json::parse(Read(dir_ / "t1" / f))),
+              WithoutTimings(nlohmann::json::parse(Read(dir_ / "t2" / f))))
+        << f;
+  }
+}
+
+TEST_F(CountyTest, RunUntilIngestStopsThere) {
+  RunOptions o;
+  o.output_dir = (dir_ / "ingest_only").string();
+  o.last_stage = Stage::kIngest;
+  auto report = RunProject((dir_ / "project.toml").string(), o);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_FALSE(report->checked);
+  EXPECT_FALSE(report->linked);
+  EXPECT_FALSE(fs::exists(dir_ / "ingest_only" / "link"));
+}
+
+// FEBRL accuracy, unsupervised, with the shipped example configs.
+struct FebrlCase {
+  const char* config;
+  const char* data;
+  double min_f1;
+};
+
+class FebrlTest : public ::testing::TestWithParam<FebrlCase> {};
+
+TEST_P(FebrlTest, PairwiseF1) {
+  const FebrlCase& c = GetParam();
+  const fs::path data = fs::path(VL_SHARED_DATASETS_DIR) / "febrl" / c.data;
+  if (!fs::exists(data)) GTEST_SKIP() << data << " is absent (../shared/datasets not beside the repository)";
+  const fs::path out = TempDir(c.data);
+  RunOptions o;
+  o.output_dir = out.string();
+  auto report = RunProject((fs::path(VL_SOURCE_DIR) / "examples" / "febrl" / c.config).string(), o);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->link_metrics.size(), 1u);
+  EXPECT_GE(report->link_metrics[0].pairs.f1, c.min_f1);
+  fs::remove_all(out);
+}
+
+INSTANTIATE_TEST_SUITE_P(Febrl, FebrlTest,
+                         ::testing::Values(FebrlCase{"febrl4.toml", "dataset4a.csv", 0.998},
+                                           FebrlCase{"febrl3.toml", "dataset3.csv", 0.993}),
+                         [](const auto& tinfo) { return std::string(tinfo.param.config).substr(0, 6); });
+
+}  // namespace
+}  // namespace vitalink::pipeline
