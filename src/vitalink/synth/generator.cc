@@ -857,6 +857,9 @@ column = "sex"
 [[link.comparisons]]
 kind = "date"
 column = "birth_date"
+# A birth report and the register disagree on a birth date by a typo or a swap,
+# not by months: "within a year" would match a newborn to an older sibling.
+levels = ["exact", "day_month_swapped", "within_1_month"]
 [[link.comparisons]]
 kind = "citizen_id"
 column = "mother_id_number"
