@@ -1,19 +1,43 @@
 #include "vitalink/table/string_pool.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
+#include <sys/mman.h>
+
 #include <xxhash.h>
+
+#include "vitalink/common/status.h"
 
 namespace vitalink {
 namespace {
 constexpr size_t kChunkBytes = 1 << 20;
 }
 
+void StringPool::FreeDeleter::operator()(Slot* p) const { std::free(p); }
+
+void StringPool::AllocateSlots(size_t count) {
+  constexpr size_t kHugePage = size_t{2} << 20;
+  const size_t bytes = count * sizeof(Slot);
+  void* mem = nullptr;
+  if (bytes >= kHugePage) {
+    mem = std::aligned_alloc(kHugePage, (bytes + kHugePage - 1) / kHugePage * kHugePage);
+    if (mem != nullptr) ::madvise(mem, bytes, MADV_HUGEPAGE);
+  } else {
+    mem = std::malloc(bytes);
+  }
+  VL_CHECK(mem != nullptr);
+  std::memset(mem, 0, bytes);
+  slots_.reset(static_cast<Slot*>(mem));
+  num_slots_ = count;
+  mask_ = count - 1;
+}
+
 StringPool::StringPool() {
   views_.emplace_back();  // kNull
-  slots_.assign(1024, Slot{});
-  mask_ = 1023;
+  hashes_.push_back(0);
+  AllocateSlots(1024);
 }
 
 const char* StringPool::Store(std::string_view s) {
@@ -33,38 +57,31 @@ const char* StringPool::Store(std::string_view s) {
 
 void StringPool::Reserve(size_t n) {
   views_.reserve(n + 1);
-  size_t cap = slots_.size();
+  hashes_.reserve(n + 1);
+  size_t cap = num_slots_;
   while (cap < 2 * (n + 1)) cap *= 2;
-  if (cap == slots_.size()) return;
-  std::vector<Slot> old = std::move(slots_);
-  slots_.assign(cap, Slot{});
-  mask_ = cap - 1;
-  for (const Slot& slot : old) {
-    if (slot.id == 0) continue;
-    size_t pos = slot.hash & mask_;
+  if (cap != num_slots_) Rehash(cap);
+}
+
+void StringPool::Rehash(size_t capacity) {
+  AllocateSlots(capacity);
+  for (uint32_t id = 1; id < views_.size(); ++id) {
+    const uint64_t h = hashes_[id];
+    size_t pos = h & mask_;
     while (slots_[pos].id != 0) pos = (pos + 1) & mask_;
-    slots_[pos] = slot;
+    slots_[pos] = Slot{static_cast<uint32_t>(h >> 32), id};
   }
 }
 
-void StringPool::Grow() {
-  std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.size() * 2, Slot{});
-  mask_ = slots_.size() - 1;
-  for (const Slot& slot : old) {
-    if (slot.id == 0) continue;
-    size_t pos = slot.hash & mask_;
-    while (slots_[pos].id != 0) pos = (pos + 1) & mask_;
-    slots_[pos] = slot;
-  }
-}
+void StringPool::Grow() { Rehash(num_slots_ * 2); }
 
 uint32_t StringPool::Find(std::string_view s) const {
   const uint64_t h = XXH3_64bits(s.data(), s.size());
+  const auto tag = static_cast<uint32_t>(h >> 32);
   for (size_t pos = h & mask_;; pos = (pos + 1) & mask_) {
     const Slot& slot = slots_[pos];
     if (slot.id == 0) return kNull;
-    if (slot.hash == h && views_[slot.id] == s) return slot.id;
+    if (slot.tag == tag && views_[slot.id] == s) return slot.id;
   }
 }
 
@@ -73,17 +90,19 @@ uint32_t StringPool::Intern(std::string_view s) {
 }
 
 uint32_t StringPool::InternHashed(std::string_view s, uint64_t h) {
+  const auto tag = static_cast<uint32_t>(h >> 32);
   size_t pos = h & mask_;
   for (;; pos = (pos + 1) & mask_) {
     const Slot& slot = slots_[pos];
     if (slot.id == 0) break;
-    if (slot.hash == h && views_[slot.id] == s) return slot.id;
+    if (slot.tag == tag && views_[slot.id] == s) return slot.id;
   }
   const auto id = static_cast<uint32_t>(views_.size());
   views_.emplace_back(Store(s), s.size());
-  slots_[pos] = Slot{h, id};
+  hashes_.push_back(h);
+  slots_[pos] = Slot{tag, id};
   // Keep the load factor under one half.
-  if (views_.size() * 2 > slots_.size()) Grow();
+  if (views_.size() * 2 > num_slots_) Grow();
   return id;
 }
 
@@ -100,7 +119,9 @@ void StringPool::InternBatch(std::span<const std::string_view> strings, uint32_t
     // string; fetch that too while the group's slots arrive.
     for (size_t i = begin; i < end; ++i) {
       const Slot& slot = slots_[hashes[i - begin] & mask_];
-      if (slot.id != 0 && slot.hash == hashes[i - begin]) __builtin_prefetch(views_[slot.id].data());
+      if (slot.id != 0 && slot.tag == static_cast<uint32_t>(hashes[i - begin] >> 32)) {
+        __builtin_prefetch(views_[slot.id].data());
+      }
     }
     // A Grow inside the group only makes some prefetches useless.
     for (size_t i = begin; i < end; ++i) ids[i] = InternHashed(strings[i], hashes[i - begin]);

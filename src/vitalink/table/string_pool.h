@@ -55,13 +55,23 @@ class StringPool {
   size_t chunk_cap_ = 0;
   size_t bytes_ = 0;
   std::vector<std::string_view> views_;
-  // Open addressing with the hash kept in the slot, so a probe touches the
-  // string only when the full hash matches (one cache miss per lookup).
+  // Open addressing on 8-byte slots: the id and 32 bits of the hash, so a
+  // probe touches the string only when those bits match. The slot array is
+  // backed by transparent huge pages where the kernel offers them: a large
+  // pool's lookups are TLB misses otherwise. Full hashes are kept by id for
+  // rehashing.
   struct Slot {
-    uint64_t hash = 0;
+    uint32_t tag = 0;
     uint32_t id = 0;  // 0 = empty
   };
-  std::vector<Slot> slots_;
+  struct FreeDeleter {
+    void operator()(Slot* p) const;
+  };
+  void AllocateSlots(size_t count);
+  void Rehash(size_t capacity);
+  std::unique_ptr<Slot[], FreeDeleter> slots_;
+  size_t num_slots_ = 0;
+  std::vector<uint64_t> hashes_;  // by id
   uint64_t mask_ = 0;
 };
 
