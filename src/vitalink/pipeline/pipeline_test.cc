@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -15,8 +17,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// ctest runs each test as its own process, in parallel: the directory names
+// carry the process id so no two processes share one.
 fs::path TempDir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("vl_pipeline_" + name);
+  const fs::path dir =
+      fs::temp_directory_path() / ("vl_pipeline_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
