@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "vitalink/common/date.h"
+
 #include "vitalink/synth/generator.h"
 
 namespace vitalink::pipeline {
@@ -14,7 +16,9 @@ Result<Stage> ParseStage(std::string_view name) {
   if (name == "ingest") return Stage::kIngest;
   if (name == "check") return Stage::kCheck;
   if (name == "link") return Stage::kLink;
-  return Status::InvalidArgument("unknown stage '" + std::string(name) + "' (known: ingest, check, link)");
+  if (name == "estimate") return Stage::kEstimate;
+  return Status::InvalidArgument("unknown stage '" + std::string(name) +
+                                 "' (known: ingest, check, link, estimate)");
 }
 
 Result<RunReport> RunProject(const std::string& config_path, const RunOptions& options) {
@@ -55,6 +59,12 @@ Result<RunReport> RunProject(const std::string& config_path, const RunOptions& o
           (std::filesystem::path(report.output_dir) / "link").string(), report.ingest,
           report.link_jobs, report.persons, report.truth.empty() ? nullptr : &report.truth));
     }
+  }
+  if (options.last_stage >= Stage::kEstimate && report.linked) {
+    VL_ASSIGN_OR_RETURN(report.estimate,
+                        RunEstimateStep(report.config, report.ingest, report.persons,
+                                        (std::filesystem::path(report.output_dir) / "estimate").string()));
+    report.estimated = report.estimate.settings.enabled;
   }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
@@ -117,9 +127,22 @@ std::string FormatRunReport(const RunReport& report) {
     out += fmt::format("persons: {} from {} records\n", report.persons.num_persons,
                        report.persons.num_records());
   }
+  if (report.estimated) {
+    const AreaBirths& c = report.estimate.county;
+    out += fmt::format("\nbirths {} to {}: {} in the register, {} in hospital reports, {} in both, {} only outside the register\n",
+                       FormatDate(report.estimate.settings.period_start),
+                       FormatDate(report.estimate.settings.period_end), c.in_register, c.in_births,
+                       c.in_both, c.only_elsewhere);
+    if (c.has_estimate) {
+      out += fmt::format("estimated births: {:.0f} (95% interval {:.0f} to {:.0f}); register completeness {:.1f}%{}\n",
+                         c.dse.chapman, c.dse.interval.lower, c.dse.interval.upper, 100 * c.dse.completeness1,
+                         c.true_births ? fmt::format(" (true births: {})", *c.true_births) : std::string());
+    }
+  }
   out += fmt::format("\ningest summary: {}/ingest/summary.json\n", report.output_dir);
   out += fmt::format("rejected rows:  {}/ingest/rejects/\n", report.output_dir);
   if (report.checked) out += fmt::format("checks:         {}/check/ (findings.csv, summary.json{})\n", report.output_dir, report.truth.empty() ? "" : ", metrics.json");
+  if (report.estimated) out += fmt::format("estimates:      {}/estimate/ (births.csv, summary.json)\n", report.output_dir);
   if (report.linked) out += fmt::format("linkage:        {}/link/ (pairs.csv, clusters.csv, model.json, metrics.json)\n", report.output_dir);
   out += fmt::format("finished in {:.2f} s\n", report.seconds);
   return out;

@@ -15,18 +15,19 @@
 #include "vitalink/ingest/truth.h"
 #include "vitalink/link/linker.h"
 #include "vitalink/pipeline/check_step.h"
+#include "vitalink/pipeline/estimate_step.h"
 
 namespace vitalink::pipeline {
 
 /// The stages `RunProject` can stop after.
-enum class Stage { kIngest, kCheck, kLink };
+enum class Stage { kIngest, kCheck, kLink, kEstimate };
 
-/// Parse "ingest", "check" or "link".
+/// Parse "ingest", "check", "link" or "estimate".
 Result<Stage> ParseStage(std::string_view name);
 
 struct RunOptions {
   std::string output_dir;  // overrides the config's [project] output
-  Stage last_stage = Stage::kLink;
+  Stage last_stage = Stage::kEstimate;
   int threads = 0;         // 0 = all cores (outputs do not depend on it)
 };
 
@@ -40,6 +41,8 @@ struct RunReport {
   std::vector<cluster::JobMetrics> link_metrics;  // with truth, one per job
   cluster::Persons persons;
   bool linked = false;
+  EstimateStep estimate;
+  bool estimated = false;
   std::string output_dir;
   double seconds = 0;
 };

@@ -938,6 +938,10 @@ Status Generator::WriteConfig(const std::string& path, const GenerateSummary& su
   // depend on the day the demo runs.
   t += "\n[check]\n";
   t += fmt::format("run_date = \"{}\"\n", FormatDate(period_.end + 31));
+  // The period whose births the estimate step counts.
+  t += "\n[estimate]\n";
+  t += fmt::format("period_start = \"{}\"\n", FormatDate(period_.start));
+  t += fmt::format("period_end = \"{}\"\n", FormatDate(period_.end));
   struct Src {
     std::string_view name, encoding, record_id;
     std::vector<std::pair<std::string_view, std::string_view>> fields;
