@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "vitalink/common/date.h"
+#include "vitalink/pipeline/follow_up.h"
 
 #include "vitalink/synth/generator.h"
 
@@ -65,6 +66,7 @@ Result<RunReport> RunProject(const std::string& config_path, const RunOptions& o
                         RunEstimateStep(report.config, report.ingest, report.persons,
                                         (std::filesystem::path(report.output_dir) / "estimate").string()));
     report.estimated = report.estimate.settings.enabled;
+    VL_RETURN_IF_ERROR(WriteFollowUp(report, (std::filesystem::path(report.output_dir) / "report" / "follow_up.csv").string()));
   }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
@@ -142,6 +144,7 @@ std::string FormatRunReport(const RunReport& report) {
   out += fmt::format("\ningest summary: {}/ingest/summary.json\n", report.output_dir);
   out += fmt::format("rejected rows:  {}/ingest/rejects/\n", report.output_dir);
   if (report.checked) out += fmt::format("checks:         {}/check/ (findings.csv, summary.json{})\n", report.output_dir, report.truth.empty() ? "" : ", metrics.json");
+  if (report.estimated) out += fmt::format("follow-up list: {}/report/follow_up.csv (births to register, duplicates to merge)\n", report.output_dir);
   if (report.estimated) out += fmt::format("estimates:      {}/estimate/ (births.csv, summary.json)\n", report.output_dir);
   if (report.linked) out += fmt::format("linkage:        {}/link/ (pairs.csv, clusters.csv, model.json, metrics.json)\n", report.output_dir);
   out += fmt::format("finished in {:.2f} s\n", report.seconds);
