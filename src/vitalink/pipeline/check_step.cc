@@ -80,6 +80,7 @@ Result<CheckSettings> ParseCheckSettings(const ingest::ProjectConfig& config) {
       for (const auto& [role, files] : *rt) {
         const toml::array* a = files.as_array();
         if (a == nullptr) return Status::InvalidArgument(where(&files) + ": check.rules: expected an array of files");
+        s.rules[std::string(role.str())];  // an empty list is "no checks", not "the default"
         for (const toml::node& f : *a) {
           if (!f.is_string()) return Status::InvalidArgument(where(&f) + ": check.rules: expected file names");
           const fs::path p(f.as_string()->get());
@@ -98,6 +99,21 @@ Result<CheckStep> RunCheckStep(const ingest::ProjectConfig& config, const ingest
                                const ingest::Truth* truth, const std::string& dir, int threads) {
   const auto start = std::chrono::steady_clock::now();
   VL_ASSIGN_OR_RETURN(CheckSettings settings, ParseCheckSettings(config));
+  // Rule files per source: [check.rules] for its role (an empty list turns
+  // checks off), else the shipped rules/<role>.toml.
+  std::vector<std::vector<std::string>> files_of(ingest.sources.size());
+  bool any_rules = false;
+  for (size_t si = 0; si < ingest.sources.size(); ++si) {
+    const ingest::SourceData& src = ingest.sources[si];
+    if (auto it = settings.rules.find(src.config.role); it != settings.rules.end()) {
+      files_of[si] = it->second;
+    } else if (const std::string f = DefaultRulesDir() + "/" + src.config.role + ".toml"; fs::exists(f)) {
+      files_of[si].push_back(f);
+    }
+    any_rules = any_rules || !files_of[si].empty();
+  }
+  CheckStep step;
+  if (!any_rules) return step;
   VL_ASSIGN_OR_RETURN(AreaTable areas, AreaTable::Load(DefaultDataDir() + "/areas.tsv"));
   check::BindOptions bind;
   for (const ingest::SourceData& s : ingest.sources) bind.references[s.config.name] = &s.table;
@@ -111,7 +127,6 @@ Result<CheckStep> RunCheckStep(const ingest::ProjectConfig& config, const ingest
   check::EvalOptions eval;
   eval.num_threads = threads;
 
-  CheckStep step;
   std::string findings = "source,record_id,line,rule,severity,kind,fields,label_zh,label_en\n";
   nlohmann::ordered_json summary;
   nlohmann::ordered_json sources_json = nlohmann::ordered_json::array();
@@ -119,12 +134,7 @@ Result<CheckStep> RunCheckStep(const ingest::ProjectConfig& config, const ingest
   std::map<std::string, FieldPrecision> precision;
   for (size_t si = 0; si < ingest.sources.size(); ++si) {
     const ingest::SourceData& src = ingest.sources[si];
-    std::vector<std::string> files;
-    if (auto it = settings.rules.find(src.config.role); it != settings.rules.end()) {
-      files = it->second;
-    } else if (const std::string f = DefaultRulesDir() + "/" + src.config.role + ".toml"; fs::exists(f)) {
-      files.push_back(f);
-    }
+    const std::vector<std::string>& files = files_of[si];
     if (files.empty()) continue;
     VL_ASSIGN_OR_RETURN(check::RuleSet rules, check::LoadRuleFiles(files));
     bind.source_name = src.config.name;

@@ -37,7 +37,7 @@ Result<RunReport> RunProject(const std::string& config_path, const RunOptions& o
     VL_ASSIGN_OR_RETURN(report.check,
                         RunCheckStep(report.config, report.ingest, report.truth.empty() ? nullptr : &report.truth,
                                      (std::filesystem::path(report.output_dir) / "check").string(), options.threads));
-    report.checked = true;
+    report.checked = !report.check.results.empty();
   }
   if (options.last_stage >= Stage::kLink) {
     VL_ASSIGN_OR_RETURN(std::vector<link::LinkJobSettings> jobs, link::ParseLinkSettings(report.config));
@@ -113,15 +113,15 @@ std::string FormatRunReport(const RunReport& report) {
   }
   if (report.linked) {
     out += fmt::format("\n{:<22} {:>9} {:>12} {:>9}  {}\n", "link job", "records", "candidates",
-                       "matches", "accuracy (pairwise, against truth)");
+                       "matches", "accuracy of pairs >= threshold, and after clustering (against truth)");
     for (const link::LinkJobResult& job : report.link_jobs) {
       int64_t matches = 0;
       for (const link::LinkedPair& p : job.pairs) matches += p.probability >= job.settings.match_threshold;
       std::string accuracy = "-";
       for (const cluster::JobMetrics& m : report.link_metrics) {
         if (m.job != job.settings.name) continue;
-        accuracy = fmt::format("precision {:.4f} recall {:.4f} F1 {:.4f}", m.pairs.precision,
-                               m.pairs.recall, m.pairs.f1);
+        accuracy = fmt::format("precision {:.4f} recall {:.4f} F1 {:.4f} (clustered: F1 {:.4f})",
+                               m.pairs.precision, m.pairs.recall, m.pairs.f1, m.clusters.pairwise.f1);
       }
       out += fmt::format("{:<22} {:>9} {:>12} {:>9}  {}\n", job.settings.name, job.records.size(),
                          job.candidate_pairs, matches, accuracy);
