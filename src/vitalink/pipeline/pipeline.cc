@@ -2,12 +2,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
+#include <map>
 #include <filesystem>
 
 #include <fmt/format.h>
 
 #include "vitalink/common/date.h"
 #include "vitalink/pipeline/follow_up.h"
+#include "vitalink/common/file_io.h"
+#include "vitalink/store/checksum.h"
+#include "vitalink/store/store.h"
 
 #include "vitalink/synth/generator.h"
 
@@ -22,14 +27,91 @@ Result<Stage> ParseStage(std::string_view name) {
                                  "' (known: ingest, check, link, estimate)");
 }
 
+namespace {
+
+std::string NowUtc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Per-area indicators kept in the store for progress month over month.
+std::vector<store::AreaIndicator> Indicators(const RunReport& report) {
+  std::vector<store::AreaIndicator> out;
+  std::map<std::string, store::AreaIndicator> by_code;
+  auto area = [&](const std::string& code, const char* level) -> store::AreaIndicator& {
+    store::AreaIndicator& a = by_code[code];
+    a.area_code = code;
+    a.level = level;
+    return a;
+  };
+  if (report.estimated) {
+    auto put = [](store::AreaIndicator& a, const AreaBirths& b) {
+      a.values["births_in_register"] = static_cast<double>(b.in_register);
+      a.values["births_in_reports"] = static_cast<double>(b.in_births);
+      a.values["births_only_elsewhere"] = static_cast<double>(b.only_elsewhere);
+      if (b.has_estimate) {
+        a.values["estimated_births"] = b.dse.chapman;
+        a.values["estimated_births_low"] = b.dse.interval.lower;
+        a.values["estimated_births_high"] = b.dse.interval.upper;
+        a.values["completeness"] = b.dse.completeness1;
+      }
+    };
+    put(area(report.config.county.empty() ? "county" : report.config.county, "county"), report.estimate.county);
+    for (const AreaBirths& b : report.estimate.townships) {
+      if (b.code.size() == 9) put(area(b.code, "township"), b);
+    }
+  }
+  for (auto& [code, a] : by_code) out.push_back(std::move(a));
+  return out;
+}
+
+Status RunStages(RunReport& report, const RunOptions& options, store::Store& db);
+
+}  // namespace
+
 Result<RunReport> RunProject(const std::string& config_path, const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   RunReport report;
   VL_ASSIGN_OR_RETURN(report.config, ingest::LoadProjectConfig(config_path));
   report.output_dir = options.output_dir.empty() ? report.config.output_dir : options.output_dir;
+  // Every run is recorded in the project store: what went in, and per area
+  // what came out, so the next run's bulletin can show progress.
+  VL_RETURN_IF_ERROR(EnsureDirectory(report.output_dir));
+  VL_ASSIGN_OR_RETURN(store::Store db, store::Store::Open(
+                                           (std::filesystem::path(report.output_dir) / "project.sqlite").string()));
+  store::RunInfo info;
+  info.config_path = report.config.path;
+  info.config_hash = store::TextChecksum(report.config.text);
+  info.started_at = NowUtc();
+  for (const ingest::SourceConfig& src : report.config.sources) {
+    const std::string path = src.path.empty() ? src.sqlite : src.path;
+    auto input = store::DescribeInput(src.name, path);
+    if (input.ok()) info.inputs.push_back(std::move(*input));
+  }
+  VL_ASSIGN_OR_RETURN(auto settings_for_label, ParseEstimateSettings(report.config));
+  info.label = settings_for_label.enabled ? FormatDate(settings_for_label.period_end).substr(0, 7)
+                                          : info.started_at.substr(0, 10);
+  VL_ASSIGN_OR_RETURN(report.run_id, db.BeginRun(info));
+  VL_ASSIGN_OR_RETURN(auto previous, db.PreviousRun(report.run_id));
+  if (previous) report.previous_run_id = previous->run_id;
+  Status stages = RunStages(report, options, db);
+  VL_RETURN_IF_ERROR(db.FinishRun(report.run_id, stages.ok() ? store::kRunOk : store::kRunFailed, NowUtc()));
+  VL_RETURN_IF_ERROR(stages);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+namespace {
+
+Status RunStages(RunReport& report, const RunOptions& options, store::Store& db) {
   ingest::IngestOptions ingest_options;
   ingest_options.output_dir = report.output_dir;
   VL_ASSIGN_OR_RETURN(report.ingest, ingest::IngestProject(report.config, ingest_options));
+
   if (ingest::HasTruth(report.config)) {
     VL_ASSIGN_OR_RETURN(report.truth, ingest::LoadTruth(report.config, report.ingest));
   }
@@ -68,9 +150,13 @@ Result<RunReport> RunProject(const std::string& config_path, const RunOptions& o
     report.estimated = report.estimate.settings.enabled;
     VL_RETURN_IF_ERROR(WriteFollowUp(report, (std::filesystem::path(report.output_dir) / "report" / "follow_up.csv").string()));
   }
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return report;
+  for (const link::LinkJobResult& job : report.link_jobs) {
+    VL_RETURN_IF_ERROR(db.SaveModel(report.run_id, job.settings.name, link::LinkJobJson(job)));
+  }
+  return db.SaveIndicators(report.run_id, Indicators(report));
 }
+
+}  // namespace
 
 std::string FormatRunReport(const RunReport& report) {
   std::string out;

@@ -43,6 +43,8 @@ struct RunReport {
   bool linked = false;
   EstimateStep estimate;
   bool estimated = false;
+  int64_t run_id = 0;             // in the project store (<output>/project.sqlite)
+  int64_t previous_run_id = 0;    // the last good run before it, 0 for none
   std::string output_dir;
   double seconds = 0;
 };
