@@ -155,6 +155,9 @@ class CompiledRules {
   std::string NodeToString(int32_t idx) const;
 
   struct Internals;  // side tables (regexes, lists, indexes, caches)
+  /// Return the side tables (program_internal.h; for the stage's own use, e.g.
+  /// the code lists of `in` that error localization reads).
+  const Internals& internals() const { return *internals_; }
 
  private:
   CompiledRules();
