@@ -3,11 +3,13 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <algorithm>
 #include <set>
 
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include "vitalink/check/localize.h"
 #include "vitalink/check/program.h"
 #include "vitalink/check/rule_file.h"
 #include "vitalink/common/area_codes.h"
@@ -87,9 +89,19 @@ Result<CheckSettings> ParseCheckSettings(const ingest::ProjectConfig& config) {
           s.rules[std::string(role.str())].push_back(p.is_absolute() ? p.string() : (fs::path(config.dir) / p).string());
         }
       }
+    } else if (key == "weights") {
+      const toml::table* wt = node.as_table();
+      if (wt == nullptr) return Status::InvalidArgument(where(&node) + ": check.weights: expected field = weight");
+      for (const auto& [field, w] : *wt) {
+        const double v = w.is_integer() ? static_cast<double>(w.as_integer()->get())
+                         : w.is_floating_point() ? w.as_floating_point()->get()
+                                                 : -1.0;
+        if (!(v > 0)) return Status::InvalidArgument(where(&w) + ": check.weights: expected a positive number");
+        s.weights[std::string(field.str())] = v;
+      }
     } else {
       return Status::InvalidArgument(where(&node) + ": check: unknown key '" + std::string(key.str()) +
-                                     "' (known: rules, run_date)");
+                                     "' (known: rules, run_date, weights)");
     }
   }
   return s;
@@ -127,7 +139,8 @@ Result<CheckStep> RunCheckStep(const ingest::ProjectConfig& config, const ingest
   check::EvalOptions eval;
   eval.num_threads = threads;
 
-  std::string findings = "source,record_id,line,rule,severity,kind,fields,label_zh,label_en\n";
+  std::string findings =
+      "source,record_id,line,rule,severity,kind,fields,likely_wrong_fields,label_zh,label_en\n";
   nlohmann::ordered_json summary;
   nlohmann::ordered_json sources_json = nlohmann::ordered_json::array();
   std::map<std::pair<std::string, std::string>, ErrorKindMetrics> recall;
@@ -138,9 +151,25 @@ Result<CheckStep> RunCheckStep(const ingest::ProjectConfig& config, const ingest
     if (files.empty()) continue;
     VL_ASSIGN_OR_RETURN(check::RuleSet rules, check::LoadRuleFiles(files));
     bind.source_name = src.config.name;
-    auto result = check::RunChecks(rules, src.table, bind, eval);
+    auto compiled = check::CompiledRules::Compile(rules, src.table, bind);
+    if (!compiled.ok()) return compiled.status().WithContext("checking source '" + src.config.name + "'");
+    auto result = compiled->Evaluate(eval);
     if (!result.ok()) return result.status().WithContext("checking source '" + src.config.name + "'");
     const check::CheckResult& r = *result;
+    // Fellegi–Holt: the likeliest wrong fields of each failing record.
+    check::LocalizeOptions lo;
+    lo.weights = settings.weights;
+    lo.seed = config.seed;
+    lo.num_threads = threads;
+    VL_ASSIGN_OR_RETURN(std::vector<check::Localization> localized, check::LocalizeErrors(*compiled, r, lo));
+    std::map<int64_t, std::string> wrong_fields;
+    std::map<int64_t, const check::Localization*> localization_of;
+    for (const check::Localization& l : localized) {
+      std::string f;
+      for (const std::string& fd : l.fields) f += (f.empty() ? "" : ";") + fd;
+      wrong_fields[l.row] = std::move(f);
+      localization_of[l.row] = &l;
+    }
     const Column& rid = src.table.column(0);
     std::string line;
     for (const check::Finding& f : r.findings) {
@@ -150,8 +179,17 @@ Result<CheckStep> RunCheckStep(const ingest::ProjectConfig& config, const ingest
       line.clear();
       AppendCsvRow(line, {src.config.name, src.table.pool().Get(rid.string_id(f.row)),
                           std::to_string(f.origin_line), rs.rule_id, check::SeverityName(rs.severity),
-                          check::RuleKindName(rs.kind), fields, rs.label_zh, rs.label_en});
+                          check::RuleKindName(rs.kind), fields, wrong_fields[f.row], rs.label_zh,
+                          rs.label_en});
       findings += line;
+    }
+    if (truth != nullptr && !truth->empty()) {
+      for (const auto& [row, loc] : localization_of) {
+        const auto errors = ParseErrors(truth->errors[si][static_cast<size_t>(row)]);
+        if (errors.size() != 1 || errors[0].first == "record") continue;
+        ++step.localization.single_error_records;
+        step.localization.named += std::find(loc->fields.begin(), loc->fields.end(), errors[0].first) != loc->fields.end();
+      }
     }
     nlohmann::ordered_json sj;
     sj["source"] = src.config.name;
@@ -249,6 +287,13 @@ Result<CheckStep> RunCheckStep(const ingest::ProjectConfig& config, const ingest
                     {"precision", p.precision}});
     }
     mj["note"] = "accepted records only; rows quarantined at ingest are in ingest/rejects";
+    LocalizationAccuracy& la = step.localization;
+    la.rate = la.single_error_records > 0
+                  ? static_cast<double>(la.named) / static_cast<double>(la.single_error_records)
+                  : 0;
+    mj["localization"] = {{"single_error_records_failing", la.single_error_records},
+                          {"injected_field_named", la.named},
+                          {"rate", la.rate}};
     mj["recall_by_error_kind"] = std::move(rj);
     mj["precision_by_field"] = std::move(pj);
     VL_RETURN_IF_ERROR(WriteFileAtomic((fs::path(dir) / "metrics.json").string(), mj.dump(2) + "\n"));

@@ -22,6 +22,8 @@ struct CheckSettings {
   std::map<std::string, std::vector<std::string>> rules;
   /// today() in rules; "" = the system date (outputs then depend on the day).
   std::string run_date;
+  /// Reliability weights for error localization (field → weight, default 1).
+  std::map<std::string, double, std::less<>> weights;
   int threads = 0;
 };
 
@@ -48,11 +50,18 @@ struct FieldPrecision {
   double precision = 0;
 };
 
+struct LocalizationAccuracy {
+  int64_t single_error_records = 0;  // accepted, one injected error (not a duplicate), failing a rule
+  int64_t named = 0;                 // … whose likely wrong fields include the injected one
+  double rate = 0;
+};
+
 struct CheckStep {
   std::vector<check::CheckResult> results;  // one per source with rules, in config order
   std::vector<std::string> sources;         // their names
   std::vector<ErrorKindMetrics> recall;
   std::vector<FieldPrecision> precision;
+  LocalizationAccuracy localization;
   double seconds = 0;
 };
 
