@@ -1,0 +1,156 @@
+#include "vitalink/report/labels_internal.h"
+
+namespace vitalink::report::internal {
+namespace {
+
+// Designated initializers: a label missing in one language is a compile warning
+// (-Wmissing-field-initializers), an error under VL_WERROR.
+constexpr Labels kZh = {
+    .html_lang = "zh-CN",
+    .title_pattern = "{0}人口与出生统计月报",
+    .period = "统计期",
+    .run = "运行批次",
+    .generated_on = "生成日期",
+    .area_code = "区划代码",
+    .sec_summary = "全县概况",
+    .sec_trend = "历次运行趋势",
+    .sec_completeness = "各乡镇出生登记完整率",
+    .sec_ranking = "乡镇排名",
+    .sec_villages = "村级明细",
+    .sec_notes = "方法说明",
+    .headline = "{0}，全县估计出生 {1} 人（95% 区间 {2}）。户籍已登记 {3} 人，另有 {4} 人仅见于医院出生报告或抽样调查，"
+                "需补登记；出生登记完整率为 {5}",
+    .headline_no_estimate = "{0}，户籍已登记出生 {1} 人，另有 {2} 人仅见于医院出生报告或抽样调查，需补登记；"
+                            "本期未能估计出生总数",
+    .headline_change = "，较上期{0}。",
+    .headline_no_previous = "。本期无上期数据可比。",
+    .estimated_births = "估计出生数",
+    .interval_95 = "95% 区间",
+    .registered_births = "户籍登记出生",
+    .births_only_elsewhere = "待补登记出生",
+    .completeness = "出生登记完整率",
+    .wrong_items = "错项率",
+    .missing_items = "漏项率",
+    .duplicates = "重复登记率",
+    .per_100_records = "每百条记录",
+    .migrant_double = "流动人口重复登记",
+    .accuracy_score = "准确度得分",
+    .progress_score = "进步得分",
+    .vs_previous = "较上期",
+    .no_previous = "无上期数据",
+    .progress_basis = "准确度与完整率较上期的变化之和",
+    .persons = "人",
+    .points = "分",
+    .percentage_points = "个百分点",
+    .legend_completeness = "完整率",
+    .legend_interval = "95% 区间",
+    .legend_county = "全县",
+    .legend_below = "区间上限低于全县水平",
+    .legend_accuracy = "准确度得分",
+    .chart_completeness_desc = "各乡镇出生登记完整率（横条）及其 95% 区间（须线），虚线为全县水平。",
+    .chart_trend_desc = "历次运行的全县出生登记完整率（%）与准确度得分。",
+    .no_trend = "暂无历次运行数据。",
+    .col_rank = "名次",
+    .col_township = "乡镇（街道）",
+    .col_village = "村（社区）",
+    .col_records = "户籍记录",
+    .col_registered = "登记出生",
+    .col_only_elsewhere = "待补登记",
+    .col_estimated = "估计出生（95% 区间）",
+    .col_completeness = "完整率",
+    .col_wrong = "错项/百条",
+    .col_missing = "漏项/百条",
+    .col_duplicates = "重复/百条",
+    .col_migrant = "流动重复",
+    .col_accuracy = "准确度",
+    .col_progress = "进步",
+    .county_total = "全县合计",
+    .village_count = "{0} 个村（社区）",
+    .ranking_note = "按准确度得分（保留一位小数）从高到低排名，得分相同按区划代码排序。▲▼ 表示较上期的变化。",
+    .score_accuracy_note = "准确度得分 = 100 − （每百条户籍记录的错项数 + 漏项数 + 重复记录数），取值 0～100 分。",
+    .score_progress_note = "进步得分 = 准确度得分较上期的变化（分）+ 出生登记完整率较上期的变化（百分点），"
+                           "取值 −100～100 分；无上期数据时不计。",
+    .footer_aggregate = "本公报为汇总统计，不含个人信息。",
+    .no_upper_limit = "≥ {0}（上限无法确定）",
+};
+
+constexpr Labels kEn = {
+    .html_lang = "en",
+    .title_pattern = "{0} Population and Births Monthly Bulletin",
+    .period = "Period",
+    .run = "Run",
+    .generated_on = "Date",
+    .area_code = "Area code",
+    .sec_summary = "County summary",
+    .sec_trend = "Trend over runs",
+    .sec_completeness = "Birth registration completeness by township",
+    .sec_ranking = "Township ranking",
+    .sec_villages = "Villages by township",
+    .sec_notes = "Methods notes",
+    .headline = "In {0}, an estimated {1} births occurred in the county (95% interval {2}). {3} are in the "
+                "register; {4} more were found only in hospital birth reports or the survey and are still to be "
+                "registered. Birth registration completeness is {5}",
+    .headline_no_estimate = "In {0}, {1} births are in the register; {2} more were found only in hospital birth "
+                            "reports or the survey and are still to be registered. The number of births could not be "
+                            "estimated this period",
+    .headline_change = ", {0} since the previous run.",
+    .headline_no_previous = ". There is no previous run to compare with.",
+    .estimated_births = "Estimated births",
+    .interval_95 = "95% interval",
+    .registered_births = "Registered births",
+    .births_only_elsewhere = "Births to register",
+    .completeness = "Birth registration completeness",
+    .wrong_items = "Wrong items",
+    .missing_items = "Missing items",
+    .duplicates = "Duplicate records",
+    .per_100_records = "per 100 records",
+    .migrant_double = "Migrant double registrations",
+    .accuracy_score = "Accuracy score",
+    .progress_score = "Progress score",
+    .vs_previous = "vs previous run",
+    .no_previous = "no previous run",
+    .progress_basis = "change in accuracy + change in completeness",
+    .persons = "persons",
+    .points = "points",
+    .percentage_points = "percentage points",
+    .legend_completeness = "Completeness",
+    .legend_interval = "95% interval",
+    .legend_county = "County",
+    .legend_below = "Interval below the county level",
+    .legend_accuracy = "Accuracy score",
+    .chart_completeness_desc = "Birth registration completeness by township (bars) with 95% intervals (whiskers); "
+                               "the dashed line is the county level.",
+    .chart_trend_desc = "County birth registration completeness (%) and accuracy score over runs.",
+    .no_trend = "No earlier runs yet.",
+    .col_rank = "Rank",
+    .col_township = "Township",
+    .col_village = "Village",
+    .col_records = "Records",
+    .col_registered = "Registered births",
+    .col_only_elsewhere = "To register",
+    .col_estimated = "Estimated births (95% interval)",
+    .col_completeness = "Completeness",
+    .col_wrong = "Wrong /100",
+    .col_missing = "Missing /100",
+    .col_duplicates = "Duplicates /100",
+    .col_migrant = "Migrant double reg.",
+    .col_accuracy = "Accuracy",
+    .col_progress = "Progress",
+    .county_total = "County total",
+    .village_count = "{0} villages",
+    .ranking_note = "Ranked by accuracy score (to one decimal), highest first; ties by area code. ▲▼ show the "
+                    "change since the previous run.",
+    .score_accuracy_note = "Accuracy score = 100 − (wrong items + missing items + duplicate records per 100 "
+                           "register records), from 0 to 100.",
+    .score_progress_note = "Progress score = change of the accuracy score (points) + change of birth registration "
+                           "completeness (percentage points) since the previous run, from −100 to 100; not given "
+                           "without a previous run.",
+    .footer_aggregate = "Aggregate statistics only; no personal data.",
+    .no_upper_limit = "≥ {0} (no upper limit)",
+};
+
+}  // namespace
+
+const Labels& LabelsFor(Lang lang) { return lang == Lang::kEn ? kEn : kZh; }
+
+}  // namespace vitalink::report::internal
