@@ -219,8 +219,9 @@ Result<CheckStep> RunCheckStep(const ingest::ProjectConfig& config, const ingest
       rules_json.push_back(std::move(rj));
     }
     sj["rules"] = std::move(rules_json);
+    check::AreaSummary areas_summary;
     if (src.table.FindColumn("area_code") >= 0) {
-      VL_ASSIGN_OR_RETURN(check::AreaSummary areas_summary, check::SummarizeByArea(r, src.table));
+      VL_ASSIGN_OR_RETURN(areas_summary, check::SummarizeByArea(r, src.table));
       nlohmann::ordered_json towns = nlohmann::ordered_json::array();
       for (const check::AreaRate& a : areas_summary.townships) {
         towns.push_back({{"code", a.code}, {"records", a.records}, {"wrong_items", a.wrong_items},
@@ -260,6 +261,7 @@ Result<CheckStep> RunCheckStep(const ingest::ProjectConfig& config, const ingest
       }
     }
     step.sources.push_back(src.config.name);
+    step.areas.push_back(std::move(areas_summary));
     step.results.push_back(std::move(*result));
   }
   for (auto& [key, m] : recall) {

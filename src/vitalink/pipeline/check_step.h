@@ -58,6 +58,7 @@ struct LocalizationAccuracy {
 
 struct CheckStep {
   std::vector<check::CheckResult> results;  // one per source with rules, in config order
+  std::vector<check::AreaSummary> areas;    // per result: rates by township and village
   std::vector<std::string> sources;         // their names
   std::vector<ErrorKindMetrics> recall;
   std::vector<FieldPrecision> precision;

@@ -10,6 +10,7 @@
 
 #include "vitalink/common/date.h"
 #include "vitalink/pipeline/follow_up.h"
+#include "vitalink/pipeline/report_step.h"
 #include "vitalink/common/file_io.h"
 #include "vitalink/store/checksum.h"
 #include "vitalink/store/store.h"
@@ -153,7 +154,23 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
   for (const link::LinkJobResult& job : report.link_jobs) {
     VL_RETURN_IF_ERROR(db.SaveModel(report.run_id, job.settings.name, link::LinkJobJson(job)));
   }
-  return db.SaveIndicators(report.run_id, Indicators(report));
+  std::vector<store::AreaIndicator> indicators = Indicators(report);
+  if (report.estimated) {
+    VL_ASSIGN_OR_RETURN(report::Bulletin bulletin, BuildBulletin(report, db));
+    const auto lang = report::ParseLang(options.lang);
+    if (!lang) return Status::InvalidArgument("unknown bulletin language '" + options.lang + "' (known: zh, en)");
+    VL_ASSIGN_OR_RETURN(report.bulletin_path,
+                        WriteBulletin(bulletin, *lang, (std::filesystem::path(report.output_dir) / "report").string()));
+    // Keep the scores, so the next run shows progress.
+    for (store::AreaIndicator& a : indicators) {
+      const report::AreaRow* row = a.area_code == bulletin.county.code ? &bulletin.county : nullptr;
+      for (const report::AreaRow& t : bulletin.townships) {
+        if (t.code == a.area_code) row = &t;
+      }
+      if (row != nullptr) a.values["accuracy_score"] = row->accuracy_score;
+    }
+  }
+  return db.SaveIndicators(report.run_id, indicators);
 }
 
 }  // namespace
@@ -230,6 +247,7 @@ std::string FormatRunReport(const RunReport& report) {
   out += fmt::format("\ningest summary: {}/ingest/summary.json\n", report.output_dir);
   out += fmt::format("rejected rows:  {}/ingest/rejects/\n", report.output_dir);
   if (report.checked) out += fmt::format("checks:         {}/check/ (findings.csv, summary.json{})\n", report.output_dir, report.truth.empty() ? "" : ", metrics.json");
+  if (!report.bulletin_path.empty()) out += fmt::format("bulletin:       {}\n", report.bulletin_path);
   if (report.estimated) out += fmt::format("follow-up list: {}/report/follow_up.csv (births to register, duplicates to merge)\n", report.output_dir);
   if (report.estimated) out += fmt::format("estimates:      {}/estimate/ (births.csv, summary.json)\n", report.output_dir);
   if (report.linked) out += fmt::format("linkage:        {}/link/ (pairs.csv, clusters.csv, model.json, metrics.json)\n", report.output_dir);

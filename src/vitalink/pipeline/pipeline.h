@@ -29,6 +29,7 @@ struct RunOptions {
   std::string output_dir;  // overrides the config's [project] output
   Stage last_stage = Stage::kEstimate;
   int threads = 0;         // 0 = all cores (outputs do not depend on it)
+  std::string lang = "zh"; // bulletin language: zh or en
 };
 
 struct RunReport {
@@ -45,6 +46,7 @@ struct RunReport {
   bool estimated = false;
   int64_t run_id = 0;             // in the project store (<output>/project.sqlite)
   int64_t previous_run_id = 0;    // the last good run before it, 0 for none
+  std::string bulletin_path;      // report/bulletin.html, when estimates exist
   std::string output_dir;
   double seconds = 0;
 };
