@@ -19,7 +19,8 @@ VerbAction AddDemoVerb(CLI::App& app) {
     auto report = pipeline::RunDemo(*opts);
     if (!report.ok()) return ReportFailure(report.status());
     std::fputs(pipeline::FormatRunReport(*report).c_str(), stdout);
-    std::printf("results: %s\n", report->output_dir.c_str());
+    if (!report->bulletin_path.empty()) std::printf("\nthe bulletin: %s\n", report->bulletin_path.c_str());
+    std::printf("all results: %s/\n", report->output_dir.c_str());
     return kExitOk;
   };
 }
