@@ -86,8 +86,10 @@ class FieldIngester {
       // A column of mostly distinct values (names in a large register,
       // household numbers) gains nothing from the cache but its misses:
       // compute each value and intern in batches instead.
+      // Names are worth caching longer: normalizing one costs more than a miss.
+      const int64_t distinct_limit = field_.kind == ValueKind::kName ? lookups_ / 2 : lookups_ / 5;
       if (raw_pool_.size() > kMaxCachedValues ||
-          (lookups_ >= kCacheProbe && raw_pool_.size() * 2 > lookups_)) {
+          (lookups_ >= kCacheProbe && static_cast<int64_t>(raw_pool_.size()) > distinct_limit)) {
         cache_enabled_ = false;
         scratch_ = cache_[raw_id];
         return scratch_;
