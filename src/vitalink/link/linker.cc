@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include "vitalink/ingest/config_toml.h"
+
 #include "vitalink/link/derived.h"
 #include "vitalink/link/em/pattern_counts.h"
 #include "vitalink/link/em/scoring.h"
@@ -31,11 +33,7 @@ class SettingsParser {
   explicit SettingsParser(const ingest::ProjectConfig& config) : config_(config) {}
 
   Status Error(const toml::node* node, const std::string& what) const {
-    std::string where = config_.path;
-    if (node != nullptr && node->source().begin) {
-      where += ":" + std::to_string(node->source().begin.line) + ":" +
-               std::to_string(node->source().begin.column);
-    }
+    const std::string where = node != nullptr ? ingest::ConfigWhere(config_, node->source()) : config_.path;
     return Status::InvalidArgument(where + ": " + what);
   }
 
@@ -85,13 +83,8 @@ class SettingsParser {
       if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
       std::string known;
       for (std::string_view a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
-      std::string where = config_.path;
-      if (key.source().begin) {
-        where += ":" + std::to_string(key.source().begin.line) + ":" +
-                 std::to_string(key.source().begin.column);
-      }
       (void)node;
-      return Status::InvalidArgument(where + ": " + ctx + ": unknown key '" +
+      return Status::InvalidArgument(ingest::ConfigWhere(config_, key.source()) + ": " + ctx + ": unknown key '" +
                                      std::string(key.str()) + "' (known: " + known + ")");
     }
     return Status::OK();
@@ -309,13 +302,7 @@ void ParallelChunks(size_t num_chunks, int threads, Fn&& fn) {
 
 Result<std::vector<LinkJobSettings>> ParseLinkSettings(const ingest::ProjectConfig& config) {
   std::vector<LinkJobSettings> jobs;
-  toml::table root;
-  try {
-    root = toml::parse(config.text, config.path);
-  } catch (const toml::parse_error& e) {
-    return Status::ParseError(config.path + ":" + std::to_string(e.source().begin.line) + ": " +
-                              std::string(e.description()));
-  }
+  VL_ASSIGN_OR_RETURN(toml::table root, ingest::ParseConfigToml(config));
   const toml::node* link = root.get("link");
   if (link == nullptr) return jobs;
   SettingsParser parser(config);

@@ -7,7 +7,6 @@
 #include <set>
 
 #include <nlohmann/json.hpp>
-#include <toml++/toml.h>
 
 #include "vitalink/check/localize.h"
 #include "vitalink/check/program.h"
@@ -16,6 +15,7 @@
 #include "vitalink/common/csv_writer.h"
 #include "vitalink/common/date.h"
 #include "vitalink/common/file_io.h"
+#include "vitalink/ingest/config_toml.h"
 #include "vitalink/ingest/fields.h"
 
 namespace vitalink::pipeline {
@@ -54,21 +54,11 @@ std::string DefaultRulesDir() {
 
 Result<CheckSettings> ParseCheckSettings(const ingest::ProjectConfig& config) {
   CheckSettings s;
-  toml::table root;
-  try {
-    root = toml::parse(config.text, config.path);
-  } catch (const toml::parse_error& e) {
-    return Status::ParseError(config.path + ":" + std::to_string(e.source().begin.line) + ": " +
-                              std::string(e.description()));
-  }
+  VL_ASSIGN_OR_RETURN(toml::table root, ingest::ParseConfigToml(config));
   const toml::table* check = root["check"].as_table();
   if (check == nullptr) return s;
   auto where = [&](const toml::node* n) {
-    std::string w = config.path;
-    if (n != nullptr && n->source().begin) {
-      w += ":" + std::to_string(n->source().begin.line) + ":" + std::to_string(n->source().begin.column);
-    }
-    return w;
+    return n != nullptr ? ingest::ConfigWhere(config, n->source()) : config.path;
   };
   for (const auto& [key, node] : *check) {
     if (key == "run_date") {

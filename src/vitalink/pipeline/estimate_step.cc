@@ -7,11 +7,11 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <toml++/toml.h>
 
 #include "vitalink/common/csv_writer.h"
 #include "vitalink/common/date.h"
 #include "vitalink/common/file_io.h"
+#include "vitalink/ingest/config_toml.h"
 #include "vitalink/ingest/csv_reader.h"
 
 namespace vitalink::pipeline {
@@ -60,22 +60,12 @@ nlohmann::ordered_json AreaJson(const AreaBirths& a) {
 
 Result<EstimateSettings> ParseEstimateSettings(const ingest::ProjectConfig& config) {
   EstimateSettings s;
-  toml::table root;
-  try {
-    root = toml::parse(config.text, config.path);
-  } catch (const toml::parse_error& e) {
-    return Status::ParseError(config.path + ":" + std::to_string(e.source().begin.line) + ": " +
-                              std::string(e.description()));
-  }
+  VL_ASSIGN_OR_RETURN(toml::table root, ingest::ParseConfigToml(config));
   const toml::table* t = root["estimate"].as_table();
   if (t == nullptr) return s;
   s.enabled = true;
   auto where = [&](const toml::node* n) {
-    std::string w = config.path;
-    if (n != nullptr && n->source().begin) {
-      w += ":" + std::to_string(n->source().begin.line) + ":" + std::to_string(n->source().begin.column);
-    }
-    return w;
+    return n != nullptr ? ingest::ConfigWhere(config, n->source()) : config.path;
   };
   for (const auto& [key, node] : *t) {
     const std::string k(key.str());
