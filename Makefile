@@ -4,7 +4,7 @@ PRESET ?= rel
 BUILD  := build/$(PRESET)
 JOBS   ?= $(shell nproc)
 
-.PHONY: all deps build test test-slow demo bench fuzz asan clean format
+.PHONY: all deps build test test-slow demo bench fuzz fuzz-smoke asan clean format
 
 all: build
 
@@ -34,7 +34,17 @@ asan:
 	$(MAKE) test PRESET=dev-asan
 
 fuzz: deps
-	cmake --preset fuzz >/dev/null && cmake --build --preset fuzz -j $(JOBS)
+	cmake --preset fuzz >/dev/null && cmake --build --preset fuzz -j $(JOBS) --target csv_fuzz rule_parser_fuzz
+
+# Bounded fuzzing of every parser (CI): replay the seeds, then FUZZ_SECONDS of new
+# inputs each; new inputs go to build/fuzz/corpus, never into testdata/.
+FUZZ_SECONDS ?= 30
+fuzz-smoke: fuzz
+	build/fuzz/fuzz/csv_fuzz -runs=0 testdata/ingest/csv
+	mkdir -p build/fuzz/corpus/csv build/fuzz/corpus/rules
+	build/fuzz/fuzz/csv_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 build/fuzz/corpus/csv testdata/ingest/csv
+	build/fuzz/fuzz/rule_parser_fuzz -runs=0 testdata/check/rule_seeds
+	build/fuzz/fuzz/rule_parser_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 build/fuzz/corpus/rules testdata/check/rule_seeds
 
 format:
 	find src tools bench fuzz -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -131,6 +131,7 @@ Result<CheckStep> RunCheckStep(const ingest::ProjectConfig& config, const ingest
 
   std::string findings =
       "source,record_id,line,rule,severity,kind,fields,likely_wrong_fields,label_zh,label_en\n";
+  nlohmann::ordered_json findings_json = nlohmann::ordered_json::array();
   nlohmann::ordered_json summary;
   nlohmann::ordered_json sources_json = nlohmann::ordered_json::array();
   std::map<std::pair<std::string, std::string>, ErrorKindMetrics> recall;
@@ -172,6 +173,15 @@ Result<CheckStep> RunCheckStep(const ingest::ProjectConfig& config, const ingest
                           check::RuleKindName(rs.kind), fields, wrong_fields[f.row], rs.label_zh,
                           rs.label_en});
       findings += line;
+      findings_json.push_back({{"source", src.config.name},
+                               {"record_id", src.table.pool().Get(rid.string_id(f.row))},
+                               {"line", f.origin_line},
+                               {"rule", rs.rule_id},
+                               {"severity", check::SeverityName(rs.severity)},
+                               {"kind", check::RuleKindName(rs.kind)},
+                               {"fields", rs.fields},
+                               {"likely_wrong_fields", localization_of.count(f.row) ? localization_of[f.row]->fields
+                                                                                   : std::vector<std::string>{}}});
     }
     if (truth != nullptr && !truth->empty()) {
       for (const auto& [row, loc] : localization_of) {
@@ -265,6 +275,7 @@ Result<CheckStep> RunCheckStep(const ingest::ProjectConfig& config, const ingest
   summary["run_date"] = settings.run_date.empty() ? std::string("system date") : settings.run_date;
   summary["sources"] = std::move(sources_json);
   VL_RETURN_IF_ERROR(WriteFileAtomic((fs::path(dir) / "findings.csv").string(), findings));
+  VL_RETURN_IF_ERROR(WriteFileAtomic((fs::path(dir) / "findings.json").string(), findings_json.dump(1) + "\n"));
   VL_RETURN_IF_ERROR(WriteFileAtomic((fs::path(dir) / "summary.json").string(), summary.dump(2) + "\n"));
   if (truth != nullptr && !truth->empty()) {
     nlohmann::ordered_json mj;

@@ -228,6 +228,14 @@ std::string FormatRunReport(const RunReport& report) {
       }
       out += fmt::format("{:<22} {:>9} {:>12} {:>9}  {}\n", job.settings.name, job.records.size(),
                          job.candidate_pairs, matches, accuracy);
+      // The blocking report: what each rule added, and its largest block.
+      for (const link::RuleReport& rule : job.blocking.rules) {
+        out += fmt::format("    block on {:<44} +{:>9} pairs (total {:>9}){}\n", rule.rule, rule.pairs,
+                           rule.cumulative_pairs,
+                           rule.largest.empty() ? std::string()
+                                                : fmt::format(", largest block {}", rule.largest.front().size));
+      }
+      for (const std::string& w : job.blocking.warnings) out += "    warning: " + w + "\n";
     }
     out += fmt::format("persons: {} from {} records\n", report.persons.num_persons,
                        report.persons.num_records());
@@ -246,7 +254,7 @@ std::string FormatRunReport(const RunReport& report) {
   }
   out += fmt::format("\ningest summary: {}/ingest/summary.json\n", report.output_dir);
   out += fmt::format("rejected rows:  {}/ingest/rejects/\n", report.output_dir);
-  if (report.checked) out += fmt::format("checks:         {}/check/ (findings.csv, summary.json{})\n", report.output_dir, report.truth.empty() ? "" : ", metrics.json");
+  if (report.checked) out += fmt::format("checks:         {}/check/ (findings.csv and .json, summary.json{})\n", report.output_dir, report.truth.empty() ? "" : ", metrics.json");
   if (!report.bulletin_path.empty()) out += fmt::format("bulletin:       {}\n", report.bulletin_path);
   if (report.estimated) out += fmt::format("follow-up list: {}/report/follow_up.csv (births to register, duplicates to merge)\n", report.output_dir);
   if (report.estimated) out += fmt::format("estimates:      {}/estimate/ (births.csv, summary.json)\n", report.output_dir);
