@@ -352,7 +352,7 @@ Result<SourceData> IngestSource(const SourceConfig& source, std::shared_ptr<Stri
         const auto estimate = static_cast<int64_t>(
             static_cast<double>(summary.bytes) / static_cast<double>(row.raw.size() + 2) * 1.1);
         for (int c = 0; c < table.num_columns(); ++c) table.mutable_column(c).Reserve(estimate);
-        pool->Reserve(pool->size() + static_cast<size_t>(estimate) * 3);
+        pool->Reserve(pool->size() + static_cast<size_t>(estimate) * 2);
       }
     }
     if (row.error != CsvRowError::kNone) {

@@ -525,6 +525,12 @@ bool IsHyphen(char32_t cp) {
 }  // namespace
 
 std::string NormalizeCitizenId(std::string_view s) {
+  // Fast path: the common case is already 18 ASCII digits (or 17 and an X).
+  if (s.size() == 18) {
+    bool plain = true;
+    for (size_t i = 0; i < 17 && plain; ++i) plain = s[i] >= '0' && s[i] <= '9';
+    if (plain && ((s[17] >= '0' && s[17] <= '9') || s[17] == 'X')) return std::string(s);
+  }
   std::string text;
   if (!IsAscii(s)) {
     text = NormalizeText(s);  // full-width digits and X, zero-width characters

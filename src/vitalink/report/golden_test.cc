@@ -75,7 +75,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, GoldenBulletin, ::testing::ValuesIn(GoldenCases(
                          [](const ::testing::TestParamInfo<std::string>& param_info) { return param_info.param; });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(GoldenBulletin);
 
-TEST(SampleBulletin, WritesFilesWhenAsked) {
+TEST(ToolSampleBulletin, WritesFilesWhenAsked) {
   const char* dir = std::getenv("VL_REPORT_SAMPLE_DIR");
   if (dir == nullptr) GTEST_SKIP() << "set VL_REPORT_SAMPLE_DIR to write the sample bulletin";
   ASSERT_TRUE(EnsureDirectory(dir).ok());
