@@ -13,9 +13,11 @@ VerbAction AddDemoVerb(CLI::App& app) {
   sub->add_option("--dir", opts->dir, "folder for the county and its outputs")->capture_default_str();
   sub->add_option("--persons", opts->persons, "persons in the county")->capture_default_str();
   sub->add_option("--seed", opts->seed, "random seed")->capture_default_str();
+  sub->add_option("--months", opts->months, "monthly runs (the bulletin shows the last)")->capture_default_str();
+  sub->add_option("--lang", opts->lang, "bulletin language: zh or en")->capture_default_str();
   return [opts]() {
-    std::printf("vitalink demo: generating a synthetic county of %lld persons into %s/\n",
-                static_cast<long long>(opts->persons), opts->dir.c_str());
+    std::printf("vitalink demo: %d monthly runs of a synthetic county of %lld persons, in %s/\n",
+                opts->months, static_cast<long long>(opts->persons), opts->dir.c_str());
     auto report = pipeline::RunDemo(*opts);
     if (!report.ok()) return ReportFailure(report.status());
     std::fputs(pipeline::FormatRunReport(*report).c_str(), stdout);

@@ -1,6 +1,7 @@
 #include "vitalink/pipeline/pipeline.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <ctime>
 #include <map>
@@ -264,12 +265,33 @@ std::string FormatRunReport(const RunReport& report) {
 }
 
 Result<RunReport> RunDemo(const DemoOptions& options) {
-  synth::GenerateOptions gen;
-  gen.out_dir = options.dir;
-  gen.persons = options.persons;
-  gen.seed = options.seed;
-  VL_RETURN_IF_ERROR(synth::GenerateCounty(gen).status());
-  return RunProject((std::filesystem::path(options.dir) / "project.toml").string(), {});
+  if (options.months < 1 || options.months > 12) {
+    return Status::InvalidArgument("demo months must be 1 to 12");
+  }
+  constexpr int kLastYear = 2026, kLastMonth = 10;
+  // The demo's own store starts afresh, so its trend shows these months only.
+  for (const char* f : {"project.sqlite", "project.sqlite-wal", "project.sqlite-shm"}) {
+    std::error_code ec;
+    std::filesystem::remove(std::filesystem::path(options.dir) / "out" / f, ec);
+  }
+  Result<RunReport> last = Status::Internal("no month ran");
+  for (int i = options.months - 1; i >= 0; --i) {
+    const int index = kLastYear * 12 + (kLastMonth - 1) - i;
+    const std::string month = fmt::format("{:04d}-{:02d}", index / 12, index % 12 + 1);
+    synth::GenerateOptions gen;
+    gen.out_dir = (std::filesystem::path(options.dir) / month).string();
+    gen.persons = options.persons;
+    gen.seed = options.seed;
+    gen.end_month = month;
+    gen.rates = synth::ErrorRates{}.Scaled(std::pow(0.8, options.months - 1 - i));
+    VL_RETURN_IF_ERROR(synth::GenerateCounty(gen).status());
+    RunOptions run;
+    run.output_dir = (std::filesystem::path(options.dir) / "out").string();
+    run.lang = options.lang;
+    last = RunProject((std::filesystem::path(gen.out_dir) / "project.toml").string(), run);
+    if (!last.ok()) return last.status().WithContext("demo month " + month);
+  }
+  return last;
 }
 
 }  // namespace vitalink::pipeline

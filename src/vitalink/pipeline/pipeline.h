@@ -62,9 +62,15 @@ struct DemoOptions {
   std::string dir = "demo";  // generated county and outputs go here
   int64_t persons = 100000;
   uint64_t seed = 1;
+  int months = 3;            // monthly runs, the last ending 2026-10
+  std::string lang = "zh";
 };
 
-/// Generate a synthetic county into `dir` and run the pipeline on it.
+/// Generate a synthetic county month by month into `dir/<YYYY-MM>/` and run the
+/// pipeline on each into one output folder `dir/out/` (one project store), so the
+/// last bulletin shows the trend and the progress since the month before. The
+/// county's staff improve their data month by month: the generator's error rates
+/// fall by a fifth each month. Returns the last month's report.
 Result<RunReport> RunDemo(const DemoOptions& options);
 
 }  // namespace vitalink::pipeline
