@@ -229,6 +229,13 @@ Result<CheckStep> RunCheckStep(const ingest::ProjectConfig& config, const ingest
                          {"missing_per_100", a.missing_per_100}});
       }
       sj["townships"] = std::move(towns);
+      nlohmann::ordered_json villages = nlohmann::ordered_json::array();
+      for (const check::AreaRate& a : areas_summary.villages) {
+        villages.push_back({{"code", a.code}, {"records", a.records}, {"wrong_items", a.wrong_items},
+                            {"missing_items", a.missing_items}, {"wrong_per_100", a.wrong_per_100},
+                            {"missing_per_100", a.missing_per_100}});
+      }
+      sj["villages"] = std::move(villages);
     }
     sources_json.push_back(std::move(sj));
 
