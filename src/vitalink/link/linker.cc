@@ -140,7 +140,8 @@ class SettingsParser {
         t,
         {"name", "mode", "sources", "columns", "blocking", "comparisons", "comparisons_preset",
          "max_block_size", "u_sample_pairs", "initial_lambda", "em_max_iterations",
-         "em_tolerance", "fix_u", "keep_probability", "match_threshold", "one_to_one", "threads"},
+         "em_tolerance", "fix_u", "keep_probability", "match_threshold", "one_to_one", "threads",
+         "nonmatch"},
         ctx));
     LinkJobSettings job;
     job.seed = config_.seed;
@@ -222,6 +223,10 @@ class SettingsParser {
     VL_ASSIGN_OR_RETURN(job.keep_probability, Num(t, "keep_probability", ctx, job.keep_probability));
     VL_ASSIGN_OR_RETURN(job.match_threshold, Num(t, "match_threshold", ctx, job.match_threshold));
     VL_ASSIGN_OR_RETURN(job.one_to_one, Bool(t, "one_to_one", ctx, job.one_to_one));
+    VL_ASSIGN_OR_RETURN(job.nonmatch, Str(t, "nonmatch", ctx, job.nonmatch));
+    if (job.nonmatch != "random_pairs" && job.nonmatch != "per_rule") {
+      return Error(t.get("nonmatch"), ctx + ".nonmatch: expected \"random_pairs\" or \"per_rule\"");
+    }
     VL_ASSIGN_OR_RETURN(int64_t threads, Int(t, "threads", ctx, 0));
     job.threads = static_cast<int>(threads);
     if (!(job.initial_lambda > 0 && job.initial_lambda < 1)) {
@@ -296,6 +301,103 @@ void ParallelChunks(size_t num_chunks, int threads, Fn&& fn) {
   }
   std::vector<std::jthread> pool;
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
+}
+
+// EM with a non-match distribution per blocking rule (nonmatch = "per_rule").
+// Shared m (started from the random-pairs fit); per rule r its own λ_r and
+// u_r, started from the level shares of r's candidates (as if all were
+// non-matches) and pulled toward random-pair u by a prior of kPriorPairs pairs.
+// Each rule's patterns have that rule's decided comparisons set to null.
+Status TrainPerRule(const ModelShape& shape, const std::vector<PatternCounts>& rules,
+                    const EmOptions& options, LinkJobResult& result) {
+  constexpr double kPriorPairs = 10.0;
+  const int num_k = shape.num_comparisons();
+  const auto nr = rules.size();
+  std::vector<std::vector<double>> m = result.model.m();
+  const std::vector<std::vector<double>>& u0 = result.model.u();
+  std::vector<std::vector<std::vector<double>>> u(nr);
+  std::vector<double> lambda(nr, std::clamp(result.lambda_candidates, 0.01, 0.99));
+  std::vector<std::vector<PatternCount>> patterns(nr);
+  std::vector<std::vector<uint8_t>> gammas(nr);
+  for (size_t r = 0; r < nr; ++r) {
+    patterns[r] = rules[r].Sorted();
+    gammas[r].resize(patterns[r].size() * static_cast<size_t>(num_k));
+    for (size_t i = 0; i < patterns[r].size(); ++i) {
+      shape.Decode(patterns[r][i].key, gammas[r].data() + i * static_cast<size_t>(num_k));
+    }
+    u[r] = rules[r].size() > 0 ? LevelSharesOfPatterns(rules[r], kPriorPairs) : u0;
+  }
+  auto log_of = [](const std::vector<std::vector<double>>& p) {
+    std::vector<std::vector<double>> out = p;
+    for (auto& row : out) {
+      for (double& v : row) v = std::log(v);
+    }
+    return out;
+  };
+  for (int iter = 0; iter < options.max_iterations; ++iter) {
+    const auto log_m = log_of(m);
+    std::vector<std::vector<double>> m_num(static_cast<size_t>(num_k));
+    for (int k = 0; k < num_k; ++k) m_num[static_cast<size_t>(k)].assign(m[static_cast<size_t>(k)].size(), 0.0);
+    double change = 0;
+    for (size_t r = 0; r < nr; ++r) {
+      if (patterns[r].empty()) continue;
+      const auto log_u = log_of(u[r]);
+      std::vector<std::vector<double>> u_num(static_cast<size_t>(num_k));
+      for (int k = 0; k < num_k; ++k) u_num[static_cast<size_t>(k)].assign(u[r][static_cast<size_t>(k)].size(), 0.0);
+      double matched = 0, total = 0;
+      const double prior = std::log(lambda[r] / (1 - lambda[r]));
+      for (size_t i = 0; i < patterns[r].size(); ++i) {
+        const uint8_t* g = gammas[r].data() + i * static_cast<size_t>(num_k);
+        double logit = prior;
+        for (int k = 0; k < num_k; ++k) {
+          if (g[k] == kGammaNull) continue;
+          logit += log_m[static_cast<size_t>(k)][g[k]] - log_u[static_cast<size_t>(k)][g[k]];
+        }
+        const double post = 1.0 / (1.0 + std::exp(-logit));
+        const auto n = static_cast<double>(patterns[r][i].count);
+        matched += n * post;
+        total += n;
+        for (int k = 0; k < num_k; ++k) {
+          if (g[k] == kGammaNull) continue;
+          m_num[static_cast<size_t>(k)][g[k]] += n * post;
+          u_num[static_cast<size_t>(k)][g[k]] += n * (1 - post);
+        }
+      }
+      for (int k = 0; k < num_k; ++k) {
+        auto& uk = u[r][static_cast<size_t>(k)];
+        const auto& num = u_num[static_cast<size_t>(k)];
+        double sum = 0;
+        for (double v : num) sum += v;
+        for (size_t l = 0; l < uk.size(); ++l) {
+          const double next = (num[l] + kPriorPairs * u0[static_cast<size_t>(k)][l]) / (sum + kPriorPairs);
+          change = std::max(change, std::abs(next - uk[l]));
+          uk[l] = next;
+        }
+        FloorAndNormalize(uk, options.probability_floor);
+      }
+      const double next_lambda = std::clamp(total > 0 ? matched / total : lambda[r], 1e-6, 1 - 1e-6);
+      change = std::max(change, std::abs(next_lambda - lambda[r]));
+      lambda[r] = next_lambda;
+    }
+    for (int k = 0; k < num_k; ++k) {
+      auto& mk = m[static_cast<size_t>(k)];
+      const auto& num = m_num[static_cast<size_t>(k)];
+      double sum = 0;
+      for (double v : num) sum += v;
+      if (sum <= 0) continue;  // never observed: keep the random-pairs fit
+      for (size_t l = 0; l < mk.size(); ++l) {
+        const double next = num[l] / sum;
+        change = std::max(change, std::abs(next - mk[l]));
+        mk[l] = next;
+      }
+      FloorAndNormalize(mk, options.probability_floor);
+    }
+    if (change < options.tolerance) break;
+  }
+  for (int k = 0; k < num_k; ++k) VL_RETURN_IF_ERROR(result.model.set_m(k, m[static_cast<size_t>(k)]));
+  result.rule_lambda = std::move(lambda);
+  result.rule_u = std::move(u);
+  return Status::OK();
 }
 
 }  // namespace
@@ -492,19 +594,29 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
   const auto chunks = Chunks(blocker, threads);
   // Per-worker counts: merging is a sum, so the result does not depend on
   // which worker took which chunk.
+  const bool per_rule = settings.nonmatch == "per_rule";
+  const int num_rules = blocker.num_rules();
   std::vector<PatternCounts> train_counts(static_cast<size_t>(threads), PatternCounts(shape));
   std::vector<PatternCounts> cand_counts(static_cast<size_t>(threads), PatternCounts(shape));
+  // Per rule, its own candidates (not its whole blocks): the pairs it scores.
+  std::vector<std::vector<PatternCounts>> rule_counts(
+      per_rule ? static_cast<size_t>(threads) : 0,
+      std::vector<PatternCounts>(static_cast<size_t>(num_rules), PatternCounts(shape)));
   ParallelChunks(chunks.size(), threads, [&](size_t c, int w) {
     std::vector<uint8_t> gamma(static_cast<size_t>(num_k));
     PatternCounts& train = train_counts[static_cast<size_t>(w)];
     PatternCounts& cand = cand_counts[static_cast<size_t>(w)];
     for (int64_t block = chunks[c].first; block < chunks[c].second; ++block) {
-      const std::vector<int>& off = decided[static_cast<size_t>(blocker.block_rule(block))];
+      const int rule = blocker.block_rule(block);
+      const std::vector<int>& off = decided[static_cast<size_t>(rule)];
       blocker.ForEachPairInBlocksWithCover(block, block + 1, [&](int64_t a, int64_t b, bool covered) {
         comparator.Compare(a, b, gamma.data());
         if (!covered) cand.Add(gamma.data());
         for (int k : off) gamma[static_cast<size_t>(k)] = kGammaNull;
         train.Add(gamma.data());
+        if (per_rule && !covered) {
+          rule_counts[static_cast<size_t>(w)][static_cast<size_t>(rule)].Add(gamma.data());
+        }
       });
     }
   });
@@ -571,6 +683,13 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
       VL_RETURN_IF_ERROR(result.model.set_lambda(lambda));
     }
   }
+  if (per_rule && counts.size() > 0) {
+    std::vector<PatternCounts> merged(static_cast<size_t>(num_rules), PatternCounts(shape));
+    for (const auto& per_worker : rule_counts) {
+      for (int r = 0; r < num_rules; ++r) merged[static_cast<size_t>(r)].Merge(per_worker[static_cast<size_t>(r)]);
+    }
+    VL_RETURN_IF_ERROR(TrainPerRule(shape, merged, settings.em, result));
+  }
   result.seconds.em = SecondsSince(t0);
 
   // Pass 2: score and keep the pairs that clear the floor.
@@ -580,6 +699,41 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
     tf_ptrs.push_back(shape.comparison(k).tf.enabled ? &tf_tables[static_cast<size_t>(k)] : nullptr);
   }
   VL_ASSIGN_OR_RETURN(PairScorer scorer, PairScorer::Make(result.model, tf_ptrs));
+  // nonmatch = "per_rule": a pair is scored by the rule that generated it —
+  // its λ_r and u_r, the shared m, the rule's decided comparisons left out.
+  const bool per_rule_scoring = !result.rule_lambda.empty();
+  std::vector<std::vector<std::vector<double>>> rule_lbf;  // [rule][k][level] log2(m/u_r)
+  std::vector<std::vector<bool>> rule_off(static_cast<size_t>(num_rules), std::vector<bool>(static_cast<size_t>(num_k), false));
+  std::vector<double> rule_prior;
+  if (per_rule_scoring) {
+    for (int r = 0; r < num_rules; ++r) {
+      for (int k : decided[static_cast<size_t>(r)]) rule_off[static_cast<size_t>(r)][static_cast<size_t>(k)] = true;
+      const double lr = result.rule_lambda[static_cast<size_t>(r)];
+      rule_prior.push_back(std::log2(lr / (1 - lr)));
+      std::vector<std::vector<double>> lbf(static_cast<size_t>(num_k));
+      for (int k = 0; k < num_k; ++k) {
+        for (size_t l = 0; l < result.model.m(k).size(); ++l) {
+          lbf[static_cast<size_t>(k)].push_back(
+              std::log2(result.model.m(k)[l] / result.rule_u[static_cast<size_t>(r)][static_cast<size_t>(k)][l]));
+        }
+      }
+      rule_lbf.push_back(std::move(lbf));
+    }
+  }
+  auto RuleWeight = [&](int rule, const uint8_t* g, const uint32_t* vals) {
+    const auto r = static_cast<size_t>(rule);
+    double w = rule_prior[r];
+    for (int k = 0; k < num_k; ++k) {
+      const auto ks = static_cast<size_t>(k);
+      if (g[k] == kGammaNull || rule_off[r][ks]) continue;
+      w += rule_lbf[r][ks][g[k]];
+      const TfSettings& tf = shape.comparison(k).tf;
+      if (tf.enabled && g[k] == static_cast<uint8_t>(tf.exact_level) && tf_ptrs[ks] != nullptr) {
+        w += TfAdjustment(result.model.u(k)[g[k]], tf_ptrs[ks]->frequency(vals[k]), tf);
+      }
+    }
+    return w;
+  };
   constexpr int kHistMin = -40, kHistBins = 100;
   std::vector<std::vector<LinkedPair>> chunk_pairs(chunks.size());
   std::vector<std::vector<int64_t>> chunk_hist(chunks.size(), std::vector<int64_t>(kHistBins, 0));
@@ -591,14 +745,17 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
     std::vector<uint32_t> values(static_cast<size_t>(num_k), kNullValueId);
     std::vector<LinkedPair>& out = chunk_pairs[c];
     std::vector<int64_t>& hist = chunk_hist[c];
-    blocker.ForEachPairInBlocks(chunks[c].first, chunks[c].second, [&](int64_t a, int64_t b) {
+    for (int64_t block = chunks[c].first; block < chunks[c].second; ++block) {
+    const int rule = blocker.block_rule(block);
+    blocker.ForEachPairInBlocks(block, block + 1, [&](int64_t a, int64_t b) {
       comparator.Compare(a, b, gamma.data());
       for (int k = 0; k < num_k; ++k) {
         if (const auto* v = tf_values[static_cast<size_t>(k)]) {
           values[static_cast<size_t>(k)] = (*v)[static_cast<size_t>(a)];
         }
       }
-      const double w = scorer.MatchWeight(gamma.data(), values.data());
+      const double w = per_rule_scoring ? RuleWeight(rule, gamma.data(), values.data())
+                                        : scorer.MatchWeight(gamma.data(), values.data());
       const int bin = std::clamp(static_cast<int>(std::floor(w)) - kHistMin, 0, kHistBins - 1);
       ++hist[static_cast<size_t>(bin)];
       const double p = WeightToProbability(w);
@@ -608,6 +765,7 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
         chunk_true[c] += ea >= 0 && ea == entity[static_cast<size_t>(b)];
       }
     });
+    }
   });
   result.histogram_min_weight = kHistMin;
   result.weight_histogram.assign(kHistBins, 0);
@@ -634,6 +792,14 @@ std::string LinkJobJson(const LinkJobResult& r) {
   j["records"] = r.records.size();
   j["candidate_pairs"] = r.candidate_pairs;
   j["lambda_among_candidates"] = r.lambda_candidates;
+  j["nonmatch"] = r.settings.nonmatch;
+  if (!r.rule_lambda.empty()) {
+    nlohmann::ordered_json rules = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < r.rule_lambda.size(); ++i) {
+      rules.push_back({{"rule", r.blocking.rules[i].rule}, {"lambda", r.rule_lambda[i]}, {"u", r.rule_u[i]}});
+    }
+    j["per_rule"] = std::move(rules);
+  }
   j["u_pairs_sampled"] = r.u_pairs_sampled;
   j["model"] = nlohmann::ordered_json::parse(r.model.ToJson());
   nlohmann::ordered_json em = nlohmann::ordered_json::array();

@@ -49,6 +49,13 @@ struct LinkJobSettings {
   /// Pairs at or above this probability are matches (clustering, metrics).
   double match_threshold = 0.5;
   bool one_to_one = false;
+  /// How non-matches are modelled. "random_pairs": u from random pairs for all
+  /// candidates (Splink's way; λ then re-estimated over all pairs in scope).
+  /// "per_rule": each blocking rule's candidates get their own u and λ, learnt
+  /// by EM beside the shared m (u from random pairs as the prior) — for rules
+  /// whose non-matches agree on more than the rule's keys (siblings sharing a
+  /// mother's ID share the household too).
+  std::string nonmatch = "random_pairs";
   uint64_t seed = 1;
   int threads = 0;  // 0 = all cores
 };
@@ -81,6 +88,9 @@ struct LinkJobResult {
   FsModel model;            // m from EM, u from random pairs, λ over all pairs in scope
   EmResult fit;             // EM over candidate pairs (its λ is among candidates)
   double lambda_candidates = 0;
+  /// With nonmatch = "per_rule": per blocking rule, λ_r and u_r[k][l].
+  std::vector<double> rule_lambda;
+  std::vector<std::vector<std::vector<double>>> rule_u;
   int64_t u_pairs_sampled = 0;
   int64_t candidate_pairs = 0;
   std::vector<LinkedPair> pairs;          // probability >= keep_probability, canonical order

@@ -117,6 +117,54 @@ TEST_F(CountyTest, OutputsAreIdenticalForOneAndTwoThreads) {
   }
 }
 
+// nonmatch = "per_rule" learns a non-match model per blocking rule, so a rule
+// whose non-matches share more than its keys (siblings under one mother's ID
+// share the household) does not pull them into the match class as the
+// random-pairs model does.
+TEST_F(CountyTest, PerRuleNonMatchModelKeepsSiblingsApart) {
+  auto run = [&](bool per_rule) -> Result<RunReport> {
+    std::string text = Read(dir_ / "project.toml");
+    const std::string mode = "name = \"births_register\"\nmode = \"link\"\n";
+    const size_t at = text.find(mode);
+    if (at == std::string::npos) return Status::Internal("no births job");
+    if (per_rule) text.insert(at + mode.size(), "nonmatch = \"per_rule\"\n");
+    const std::string rule = "  [\"pinyin(name)\", \"year(birth_date)\"],\n";
+    const size_t r = text.find(rule, at);
+    if (r == std::string::npos) return Status::Internal("no blocking rule");
+    text.insert(r + rule.size(), "  [\"mother_id_number\", \"prefix(area_code, 9)\"],\n");
+    const std::string name = per_rule ? "per_rule" : "random_pairs";
+    const fs::path config = dir_ / (name + ".toml");
+    VL_RETURN_IF_ERROR(WriteFileAtomic(config.string(), text));
+    RunOptions o;
+    o.output_dir = (dir_ / name).string();
+    o.last_stage = Stage::kLink;
+    return RunProject(config.string(), o);
+  };
+  auto births = [](const RunReport& report) {
+    const cluster::JobMetrics* out = nullptr;
+    for (const cluster::JobMetrics& m : report.link_metrics) {
+      if (m.job == "births_register") out = &m;
+    }
+    return out;
+  };
+  auto random_pairs = run(false);
+  ASSERT_TRUE(random_pairs.ok()) << random_pairs.status().ToString();
+  auto per_rule = run(true);
+  ASSERT_TRUE(per_rule.ok()) << per_rule.status().ToString();
+  const link::LinkJobResult* job = nullptr;
+  for (const link::LinkJobResult& j : per_rule->link_jobs) {
+    if (j.settings.name == "births_register") job = &j;
+  }
+  ASSERT_NE(job, nullptr);
+  ASSERT_EQ(job->rule_lambda.size(), 4u);
+  // The mother's-ID rule finds mostly siblings: its λ is far below the
+  // mother-and-birth-year rule's, where nearly every candidate is the child.
+  EXPECT_LT(job->rule_lambda[3], job->rule_lambda[0]);
+  ASSERT_NE(births(*random_pairs), nullptr);
+  ASSERT_NE(births(*per_rule), nullptr);
+  EXPECT_GT(births(*per_rule)->pairs.precision, births(*random_pairs)->pairs.precision);
+}
+
 TEST_F(CountyTest, RunUntilIngestStopsThere) {
   RunOptions o;
   o.output_dir = (dir_ / "ingest_only").string();
