@@ -9,6 +9,49 @@
 #include "vitalink/estimate/numeric_internal.h"
 
 namespace vitalink::estimate {
+namespace {
+
+// x·ln(x/N), with 0·ln 0 = 0.
+double XLogXOverN(double x, double n) { return x > 0.0 ? x * std::log(x / n) : 0.0; }
+
+// Profile log-likelihood of N under two independent lists (p_s profiled out:
+// p̂_s = n_s/N), up to a constant; N ≥ r, continuous through lgamma.
+double TwoListProfile(double n, double n1, double n2, double r) {
+  return std::lgamma(n + 1.0) - std::lgamma(n - r + 1.0) + XLogXOverN(n1, n) + XLogXOverN(n - n1, n) +
+         XLogXOverN(n2, n) + XLogXOverN(n - n2, n);
+}
+
+// The profile interval when the log-linear fit sits on the boundary (one list
+// holds everyone seen, so the unseen cell's estimate is 0): the likelihood in
+// N is still well defined, falls from its maximum near r, and its χ²₁ cut-off
+// gives a finite upper end. Bisection on the closed form above.
+Interval BoundaryProfileInterval(double n1, double n2, double r, double confidence) {
+  const double cut = internal::ChiSquare1Quantile(confidence) / 2.0;
+  // Maximum: N̂ on [r, r + 1e6], by golden-section search (the function is unimodal).
+  double lo = r, hi = r + 1e6;
+  for (int i = 0; i < 200; ++i) {
+    const double a = lo + (hi - lo) * 0.381966, b = lo + (hi - lo) * 0.618034;
+    if (TwoListProfile(a, n1, n2, r) < TwoListProfile(b, n1, n2, r)) lo = a; else hi = b;
+  }
+  const double n_hat = (lo + hi) / 2.0;
+  const double top = TwoListProfile(n_hat, n1, n2, r);
+  auto below = [&](double n) { return top - TwoListProfile(n, n1, n2, r) > cut; };
+  Interval out{r, std::numeric_limits<double>::infinity()};
+  if (below(r)) {
+    double a = r, b = n_hat;
+    for (int i = 0; i < 200; ++i) (below((a + b) / 2) ? a : b) = (a + b) / 2;
+    out.lower = (a + b) / 2;
+  }
+  double a = n_hat, b = n_hat + 1.0;
+  while (!below(b) && b < r + 1e9) b = n_hat + (b - n_hat) * 2.0;
+  if (below(b)) {
+    for (int i = 0; i < 200; ++i) (below((a + b) / 2) ? b : a) = (a + b) / 2;
+    out.upper = (a + b) / 2;
+  }
+  return out;
+}
+
+}  // namespace
 
 Result<DualSystemEstimate> EstimateDualSystem(int64_t n1, int64_t n2, double m,
                                               const DualSystemOptions& options) {
@@ -80,6 +123,12 @@ Result<DualSystemEstimate> EstimateDualSystem(int64_t n1, int64_t n2, double m,
     if (profile.ok()) {
       e.has_profile = true;
       e.profile_interval = profile->interval;
+    } else if (m > 0.0) {
+      // The fit is on the boundary (one list holds everyone seen): profile the
+      // closed-form likelihood in N instead.
+      e.has_profile = true;
+      e.profile_interval = BoundaryProfileInterval(d1, d2, r, options.confidence);
+      add_note("one list holds everyone seen: profile interval from the closed-form likelihood");
     } else {
       // m = 0 (or an empty list) leaves the likelihood without a finite maximum.
       e.profile_interval = {r, std::numeric_limits<double>::infinity()};

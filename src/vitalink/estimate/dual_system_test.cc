@@ -129,3 +129,29 @@ TEST(DualSystemTest, ProfileIntervalAgreesWithClosedFormGridTwin) {
 
 }  // namespace
 }  // namespace vitalink::estimate
+
+namespace vitalink::estimate {
+namespace {
+
+// When one list holds everyone seen (n1 = m), the log-linear fit sits on the
+// boundary; the interval must still be finite and contain the estimate.
+TEST(DualSystemBoundaryTest, EveryoneInOneListGivesAFiniteInterval) {
+  // Small lists leave more room above the estimate than large ones.
+  auto small = EstimateDualSystem(6, 6, 6.0);
+  auto large = EstimateDualSystem(300, 300, 300.0);
+  ASSERT_TRUE(small.ok() && large.ok());
+  EXPECT_GT((small->interval.upper - small->chapman) / small->chapman,
+            (large->interval.upper - large->chapman) / large->chapman);
+  for (const auto& [n1, n2] : {std::pair<int64_t, int64_t>{22, 22}, {6, 6}, {10, 11}, {300, 280}}) {
+    const int64_t m = std::min(n1, n2);
+    auto e = EstimateDualSystem(n1, n2, static_cast<double>(m));
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    EXPECT_TRUE(std::isfinite(e->interval.upper)) << n1 << "," << n2;
+    EXPECT_LE(e->interval.lower, e->chapman + 1e-9);
+    EXPECT_GE(e->interval.upper, e->chapman);
+    EXPECT_GE(e->interval.lower, static_cast<double>(std::max(n1, n2)) - 1e-9);
+  }
+}
+
+}  // namespace
+}  // namespace vitalink::estimate
