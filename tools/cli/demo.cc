@@ -18,6 +18,7 @@ VerbAction AddDemoVerb(CLI::App& app) {
   return [opts]() {
     std::printf("vitalink demo: %d monthly runs of a synthetic county of %lld persons, in %s/\n",
                 opts->months, static_cast<long long>(opts->persons), opts->dir.c_str());
+    opts->progress = TerminalProgress();
     auto report = pipeline::RunDemo(*opts);
     if (!report.ok()) return ReportFailure(report.status());
     std::fputs(pipeline::FormatRunReport(*report).c_str(), stdout);

@@ -1,5 +1,7 @@
 // vitalink: command-line entry point. Dispatches to one verb per file.
 #include <cstdio>
+
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -18,6 +20,13 @@ int ReportFailure(const Status& status) {
     case StatusCode::kIOError: return kExitOutput;
     default: return kExitInternal;
   }
+}
+
+std::function<void(std::string_view)> TerminalProgress() {
+  if (::isatty(STDERR_FILENO) == 0) return {};
+  return [](std::string_view what) {
+    std::fprintf(stderr, "  … %.*s\n", static_cast<int>(what.size()), what.data());
+  };
 }
 
 }  // namespace vitalink::cli

@@ -26,6 +26,7 @@ VerbAction AddRunVerb(CLI::App& app) {
     pipeline::RunOptions ro;
     ro.output_dir = opts->output;
     ro.threads = opts->threads;
+    ro.progress = TerminalProgress();
     ro.lang = opts->lang;
     auto stage = pipeline::ParseStage(opts->until);
     if (!stage.ok()) return ReportFailure(stage.status());

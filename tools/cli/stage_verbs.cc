@@ -25,6 +25,7 @@ VerbAction AddStageVerb(CLI::App& app, const char* name, const char* description
     ro.output_dir = opts->output;
     ro.last_stage = stage;
     ro.threads = opts->threads;
+    ro.progress = TerminalProgress();
     auto report = pipeline::RunProject(opts->config, ro);
     if (!report.ok()) return ReportFailure(report.status());
     std::fputs(pipeline::FormatRunReport(*report).c_str(), stdout);

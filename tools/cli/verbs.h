@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -24,6 +25,10 @@ inline constexpr int kExitInternal = 70;  // a bug
 
 /// Map a failed status to an exit code and print it to stderr as "vitalink: message".
 int ReportFailure(const Status& status);
+
+/// A progress printer for long runs: one line per step on stderr when it is a
+/// terminal, nothing otherwise (so scripts and CI logs stay clean).
+std::function<void(std::string_view)> TerminalProgress();
 
 VerbAction AddGenerateVerb(CLI::App& app);
 VerbAction AddRunVerb(CLI::App& app);

@@ -110,6 +110,10 @@ Result<RunReport> RunProject(const std::string& config_path, const RunOptions& o
 namespace {
 
 Status RunStages(RunReport& report, const RunOptions& options, store::Store& db) {
+  auto say = [&](const std::string& what) {
+    if (options.progress) options.progress(what);
+  };
+  say("reading " + std::to_string(report.config.sources.size()) + " sources");
   ingest::IngestOptions ingest_options;
   ingest_options.output_dir = report.output_dir;
   VL_ASSIGN_OR_RETURN(report.ingest, ingest::IngestProject(report.config, ingest_options));
@@ -118,6 +122,7 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
     VL_ASSIGN_OR_RETURN(report.truth, ingest::LoadTruth(report.config, report.ingest));
   }
   if (options.last_stage >= Stage::kCheck) {
+    say("checking records against their rules");
     VL_ASSIGN_OR_RETURN(report.check,
                         RunCheckStep(report.config, report.ingest, report.truth.empty() ? nullptr : &report.truth,
                                      (std::filesystem::path(report.output_dir) / "check").string(), options.threads));
@@ -127,6 +132,7 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
     VL_ASSIGN_OR_RETURN(std::vector<link::LinkJobSettings> jobs, link::ParseLinkSettings(report.config));
     for (link::LinkJobSettings& job : jobs) {
       if (options.threads > 0) job.threads = options.threads;
+      say("linking " + job.name);
       VL_ASSIGN_OR_RETURN(link::LinkJobResult r,
                           link::RunLinkJob(job, report.ingest,
                                            report.truth.empty() ? nullptr : &report.truth.entity));
@@ -134,6 +140,7 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
     }
     if (!report.link_jobs.empty()) {
       report.linked = true;
+      say("building persons");
       VL_ASSIGN_OR_RETURN(report.persons, cluster::BuildPersons(report.ingest, report.link_jobs, {}));
       for (const link::LinkJobResult& r : report.link_jobs) {
         if (r.entity.empty()) continue;
@@ -146,6 +153,7 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
     }
   }
   if (options.last_stage >= Stage::kEstimate && report.linked) {
+    say("estimating births per township");
     VL_ASSIGN_OR_RETURN(report.estimate,
                         RunEstimateStep(report.config, report.ingest, report.persons,
                                         (std::filesystem::path(report.output_dir) / "estimate").string()));
@@ -157,6 +165,7 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
   }
   std::vector<store::AreaIndicator> indicators = Indicators(report);
   if (report.estimated) {
+    say("writing the bulletin");
     VL_ASSIGN_OR_RETURN(report::Bulletin bulletin, BuildBulletin(report, db));
     const auto lang = report::ParseLang(options.lang);
     if (!lang) return Status::InvalidArgument("unknown bulletin language '" + options.lang + "' (known: zh, en)");
@@ -284,10 +293,16 @@ Result<RunReport> RunDemo(const DemoOptions& options) {
     gen.seed = options.seed;
     gen.end_month = month;
     gen.rates = synth::ErrorRates{}.Scaled(std::pow(0.8, options.months - 1 - i));
+    if (options.progress) options.progress("month " + month + ": generating the county");
     VL_RETURN_IF_ERROR(synth::GenerateCounty(gen).status());
     RunOptions run;
     run.output_dir = (std::filesystem::path(options.dir) / "out").string();
     run.lang = options.lang;
+    if (options.progress) {
+      run.progress = [&options, month](std::string_view what) {
+        options.progress("month " + month + ": " + std::string(what));
+      };
+    }
     last = RunProject((std::filesystem::path(gen.out_dir) / "project.toml").string(), run);
     if (!last.ok()) return last.status().WithContext("demo month " + month);
   }

@@ -6,7 +6,9 @@
 //   std::cout << FormatRunReport(report);
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "vitalink/cluster/persons.h"
 #include "vitalink/common/status.h"
@@ -30,6 +32,9 @@ struct RunOptions {
   Stage last_stage = Stage::kEstimate;
   int threads = 0;         // 0 = all cores (outputs do not depend on it)
   std::string lang = "zh"; // bulletin language: zh or en
+  /// Called with a short line before each step ("linking births_register"); the
+  /// CLI prints them on a terminal. Empty: silent.
+  std::function<void(std::string_view)> progress;
 };
 
 struct RunReport {
@@ -64,6 +69,7 @@ struct DemoOptions {
   uint64_t seed = 1;
   int months = 3;            // monthly runs, the last ending 2026-10
   std::string lang = "zh";
+  std::function<void(std::string_view)> progress;  // as RunOptions::progress
 };
 
 /// Generate a synthetic county month by month into `dir/<YYYY-MM>/` and run the
