@@ -7,15 +7,6 @@
 namespace vitalink::estimate {
 namespace {
 
-uint64_t SplitMix64(uint64_t& state) {
-  uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 // Inversion for n ≤ 512 trials and p ≤ 1/2: walk up the CDF from k = 0.
 int64_t BinomialInversion(SimRng& rng, int64_t n, double p) {
   const double q = 1.0 - p;
@@ -32,23 +23,6 @@ int64_t BinomialInversion(SimRng& rng, int64_t n, double p) {
 }
 
 }  // namespace
-
-SimRng::SimRng(uint64_t seed, uint64_t stream) {
-  uint64_t state = seed ^ (stream * 0xD1B54A32D192ED03ULL);
-  for (uint64_t& word : s_) word = SplitMix64(state);
-}
-
-uint64_t SimRng::Next() {
-  const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
-  const uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = Rotl(s_[3], 45);
-  return result;
-}
 
 int64_t SimRng::UniformInt(int64_t lo, int64_t hi) {
   const uint64_t range = static_cast<uint64_t>(hi - lo) + 1;

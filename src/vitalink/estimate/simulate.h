@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "vitalink/common/random.h"
 #include "vitalink/estimate/capture_table.h"
 
 namespace vitalink::estimate {
@@ -22,8 +23,8 @@ namespace vitalink::estimate {
 /// xoshiro256**, seeded through splitmix64. Not thread-safe; cheap to copy.
 class SimRng {
  public:
-  explicit SimRng(uint64_t seed, uint64_t stream = 0);
-  uint64_t Next();
+  explicit SimRng(uint64_t seed, uint64_t stream = 0) : gen_(seed, stream) {}
+  uint64_t Next() { return gen_.Next(); }
   /// Return a uniform double in [0, 1) with 53 random bits.
   double NextDouble() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   /// Return a uniform double in [lo, hi).
@@ -33,7 +34,7 @@ class SimRng {
   int64_t UniformInt(int64_t lo, int64_t hi);
 
  private:
-  uint64_t s_[4];
+  Xoshiro256 gen_;
 };
 
 /// Return a Binomial(n, p) draw, exactly: by symmetry p ≤ 1/2, then inversion of

@@ -14,55 +14,23 @@
 #include <cstdint>
 #include <vector>
 
+#include "vitalink/common/random.h"
 #include "vitalink/common/status.h"
 
 namespace vitalink::synth {
 
-__extension__ typedef unsigned __int128 Uint128;
-
-/// Return the next splitmix64 output and advance `state` (Steele, Lea & Flood 2014).
-inline uint64_t SplitMix64(uint64_t& state) {
-  uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-/// xoshiro256**: 256-bit state, period 2^256 - 1. Not thread-safe; cheap to copy.
 class Rng {
  public:
   /// Seed from (`seed`, `stream`): different streams are independent sequences,
   /// so changing how one source is derived never changes another.
-  explicit Rng(uint64_t seed, uint64_t stream = 0) {
-    uint64_t sm = seed ^ (stream * 0xD1B54A32D192ED03ULL);
-    for (uint64_t& word : s_) word = SplitMix64(sm);
-  }
+  explicit Rng(uint64_t seed, uint64_t stream = 0) : gen_(seed, stream) {}
 
-  uint64_t Next() {
-    const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = Rotl(s_[3], 45);
-    return result;
-  }
+  uint64_t Next() { return gen_.Next(); }
 
   /// Return a uniform integer in [0, n), n > 0 (Lemire 2019, multiply-shift with rejection).
   uint64_t Uniform(uint64_t n) {
     VL_DCHECK(n > 0);
-    Uint128 m = static_cast<Uint128>(Next()) * n;
-    auto low = static_cast<uint64_t>(m);
-    if (low < n) {
-      const uint64_t threshold = (0 - n) % n;
-      while (low < threshold) {
-        m = static_cast<Uint128>(Next()) * n;
-        low = static_cast<uint64_t>(m);
-      }
-    }
-    return static_cast<uint64_t>(m >> 64);
+    return gen_.UniformBelow(n);
   }
 
   /// Return a uniform integer in [lo, hi] (inclusive), lo <= hi.
@@ -72,7 +40,7 @@ class Rng {
   int UniformInt32(int lo, int hi) { return static_cast<int>(UniformInt(lo, hi)); }
 
   /// Return a uniform double in [0, 1) with 53 random bits.
-  double NextDouble() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+  double NextDouble() { return gen_.NextDouble(); }
 
   /// Return true with probability p (p <= 0 never, p >= 1 always; no draw is skipped).
   bool Bernoulli(double p) { return NextDouble() < p; }
@@ -86,8 +54,7 @@ class Rng {
   }
 
  private:
-  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
+  Xoshiro256 gen_;
 };
 
 /// Sample indices in proportion to non-negative weights by binary search on
