@@ -11,6 +11,34 @@
 
 namespace vitalink {
 
+/// Return the length (2–4) of the well-formed multibyte UTF-8 sequence starting
+/// at `p` (whose first byte is ≥ 0x80) with `avail` bytes available, or 0 when
+/// it is ill-formed (overlong, surrogate, above U+10FFFF, truncated). The one
+/// definition of well-formedness every UTF-8 scanner here shares.
+inline size_t WellFormedUtf8Length(const unsigned char* p, size_t avail) {
+  const unsigned char c = p[0];
+  size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (len > avail || p[1] < lo || p[1] > hi) return 0;
+  for (size_t k = 2; k < len; ++k) {
+    if ((p[k] & 0xC0) != 0x80) return 0;
+  }
+  return len;
+}
+
 /// Return the offset of the first byte that is not well-formed UTF-8
 /// (overlongs, surrogates and values above U+10FFFF are ill-formed), or
 /// std::string_view::npos when all of `s` is valid.

@@ -1,5 +1,7 @@
 #include "vitalink/synth/csv_writer.h"
 
+#include "vitalink/common/csv_writer.h"
+
 #include <unicode/ucnv.h>
 
 #include <cerrno>
@@ -32,16 +34,7 @@ CsvWriter::~CsvWriter() {
 void CsvWriter::Field(std::string_view value) {
   if (row_started_) buffer_.push_back(',');
   row_started_ = true;
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
-    buffer_.append(value);
-    return;
-  }
-  buffer_.push_back('"');
-  for (char c : value) {
-    if (c == '"') buffer_.push_back('"');
-    buffer_.push_back(c);
-  }
-  buffer_.push_back('"');
+  AppendCsvField(buffer_, value);
 }
 
 void CsvWriter::Field(int64_t value) {
