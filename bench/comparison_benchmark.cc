@@ -11,6 +11,11 @@
 // BM_BlockAndCompare6: ForEachPair streaming plus Compare (what pass 1 does).
 // BM_CompareOnly/k: one comparison k alone, to see where the time goes.
 // BM_BuildBlocker / BM_BuildComparator: setup costs for the record set.
+// BM_CompareArrayIntersect: array_intersect on an "aliases" field (1–3 former
+// names, ';'-separated; duplicates keep some of theirs).
+// BM_CompareCustom/levels: a custom comparison of rule-language conditions
+// (l.x, r.x) — the expression DAG run per pair; 1 or 2 levels.
+// BM_BuildCustom: binding the conditions (a copy of the columns they read).
 #include <cstdint>
 #include <memory>
 #include <random>
@@ -71,6 +76,9 @@ Fixture* MakeFixture(bool ascii) {
         "matthew", "daniel", "hannah", "rebecca", "samuel", "georgia", "connor", "isabella", "thomas", "jack",
         "william", "charlotte", "ella", "ruby", "lucas", "mia", "zoe", "liam", "noah", "grace"};
     std::mt19937_64 rng(20240601);
+    // A separate stream for the aliases, so the other columns stay as they were.
+    std::mt19937_64 alias_rng(7);
+    std::vector<std::string> aliases;
     std::vector<std::vector<std::string>> rows;
     rows.reserve(kRecords);
     for (int rec = 0; rec < kRecords; ++rec) {
@@ -99,10 +107,26 @@ Fixture* MakeFixture(bool ascii) {
         if (rng() % 2 == 0) id[rng() % 18] = static_cast<char>('0' + rng() % 10);
         if (rng() % 2 == 0) name += ascii ? "e" : "一";
         rows.push_back({name, prev[1], id, prev[3], prev[4], prev[5]});
+        // Keeps the first of the original's aliases, may add one.
+        const std::string& prev_aliases = aliases.back();
+        aliases.push_back(prev_aliases.substr(0, prev_aliases.find(';')) +
+                          (alias_rng() % 2 == 0 ? ";" + name : std::string()));
         continue;
+      }
+      {
+        std::string a = name;
+        for (uint64_t k = alias_rng() % 3; k > 0; --k) {
+          const std::string& first = ascii ? latin_given[alias_rng() % latin_given.size()]
+                                           : surnames[alias_rng() % surnames.size()];
+          const std::string second = ascii ? latin_surnames[alias_rng() % latin_surnames.size()]
+                                           : "小" + std::string(1, static_cast<char>('a' + alias_rng() % 26));
+          a += ";" + first + second;
+        }
+        aliases.push_back(std::move(a));
       }
       rows.push_back({name, sur, id, FormatDate(birth), seq % 2 == 1 ? "1" : "2", area_code});
     }
+    for (size_t row_idx = 0; row_idx < rows.size(); ++row_idx) rows[row_idx].push_back(aliases[row_idx]);
     f->source = std::make_unique<ingest::SourceData>(testing::MakeTestSource(
         f->pool, "register",
         {{"name", FieldType::kText},
@@ -110,7 +134,8 @@ Fixture* MakeFixture(bool ascii) {
          {"id_number", FieldType::kCode},
          {"birth_date", FieldType::kDate},
          {"sex", FieldType::kCode},
-         {"area_code", FieldType::kCode}},
+         {"area_code", FieldType::kCode},
+         {"aliases", FieldType::kText}},
         rows));
     f->rs = std::make_unique<RecordSet>(testing::MakeTestRecordSet({f->source.get()}));
     Result<Blocker> blocker = Blocker::Make(*f->rs, {{{"year(birth_date)", "area_code"}}}, {});
@@ -184,6 +209,63 @@ BENCHMARK(BM_CompareOnly)
     ->ArgNames({"k", "latin"})
     ->ArgsProduct({{0, 1, 2, 3, 4, 5}, {0, 1}})
     ->Unit(benchmark::kMillisecond);
+
+ComparisonSpec ParsedSpec(const SpecFields& f) {
+  Result<ComparisonSpec> s = ParseComparisonSpec(f);
+  VL_CHECK(s.ok());
+  return std::move(s).value();
+}
+
+void BM_CompareArrayIntersect(benchmark::State& state) {
+  Fixture& fx = GetFixture(state.range(0) != 0);
+  SpecFields f;
+  f.kind = "array_intersect";
+  f.column = "aliases";
+  f.thresholds = {1, 2};
+  Result<Comparator> cmp = Comparator::Make(*fx.rs, {ParsedSpec(f)});
+  VL_CHECK(cmp.ok());
+  uint64_t checksum = 0;
+  for (auto _ : state) {
+    for (const auto& [a, b] : fx.pairs) checksum += cmp->CompareOne(0, a, b);
+    benchmark::DoNotOptimize(checksum);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(fx.pairs.size()));
+}
+BENCHMARK(BM_CompareArrayIntersect)->ArgName("latin")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+SpecFields CustomFields(int levels) {
+  SpecFields f;
+  f.kind = "custom";
+  f.name = "id_and_date";
+  f.levels = {"l.id_number == r.id_number and abs(days_between(l.birth_date, r.birth_date)) <= 30",
+              "l.sex == r.sex and l.area_code == r.area_code"};
+  f.levels.resize(static_cast<size_t>(levels));
+  return f;
+}
+
+void BM_CompareCustom(benchmark::State& state) {
+  Fixture& fx = GetFixture(false);
+  Result<Comparator> cmp = Comparator::Make(*fx.rs, {ParsedSpec(CustomFields(static_cast<int>(state.range(0))))});
+  VL_CHECK(cmp.ok());
+  uint64_t checksum = 0;
+  for (auto _ : state) {
+    for (const auto& [a, b] : fx.pairs) checksum += cmp->CompareOne(0, a, b);
+    benchmark::DoNotOptimize(checksum);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(fx.pairs.size()));
+}
+BENCHMARK(BM_CompareCustom)->ArgName("levels")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+void BM_BuildCustom(benchmark::State& state) {
+  Fixture& fx = GetFixture(false);
+  const ComparisonSpec spec = ParsedSpec(CustomFields(2));
+  for (auto _ : state) {
+    Result<Comparator> cmp = Comparator::Make(*fx.rs, {spec});
+    benchmark::DoNotOptimize(cmp.ok());
+  }
+  state.SetItemsProcessed(state.iterations() * fx.rs->size());
+}
+BENCHMARK(BM_BuildCustom)->Unit(benchmark::kMillisecond);
 
 void BM_BuildBlocker(benchmark::State& state) {
   Fixture& fx = GetFixture(false);

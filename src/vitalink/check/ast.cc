@@ -31,7 +31,7 @@ std::string ToDebugString(const Expr& e) {
     case ExprKind::kNumber: return e.text;
     case ExprKind::kString: return "'" + e.text + "'";
     case ExprKind::kBool: return e.bool_value ? "true" : "false";
-    case ExprKind::kField: return e.text;
+    case ExprKind::kField: return e.qualifier.empty() ? e.text : e.qualifier + "." + e.text;
     case ExprKind::kUnary:
     case ExprKind::kBinary: out = "(" + std::string(OpName(e.op)); break;
     case ExprKind::kIn: out = e.negated ? "(not-in" : "(in"; break;

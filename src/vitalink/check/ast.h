@@ -24,7 +24,7 @@ enum class ExprKind {
   kNumber,  // 12, 0.99
   kString,  // 'abc' or "abc"
   kBool,    // true, false
-  kField,   // birth_date
+  kField,   // birth_date, or l.birth_date / r.birth_date in pair expressions
   kUnary,   // not x, -x
   kBinary,  // a + b, a == b, a and b
   kIn,      // x in [..], x not in [..]; args[0] = x, args[1..] = list items
@@ -49,6 +49,7 @@ struct Expr {
   Span span;           // the whole node
   Span name_span;      // the field or function name, or the operator token
   std::string text;    // field or function name; string literal value; number spelling
+  std::string qualifier;  // kField: the record of a pair expression, "l" in l.name (else empty)
   bool is_integer = false;  // kNumber: no fraction part
   int64_t int_value = 0;
   double float_value = 0;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstring>
 #include <set>
 #include <unordered_map>
 
@@ -20,7 +21,7 @@ struct FunctionInfo {
 
 namespace {
 
-constexpr std::array<FunctionInfo, 21> kFunctions = {{
+constexpr std::array<FunctionInfo, 22> kFunctions = {{
     {"is_missing", 1, 1, "is_missing(field)"},
     {"is_present", 1, 1, "is_present(field)"},
     {"matches", 2, 2, "matches(text, 'regex')"},
@@ -42,6 +43,7 @@ constexpr std::array<FunctionInfo, 21> kFunctions = {{
     {"lookup", 4, 4, "lookup('source', 'key_field', key, 'field')"},
     {"param", 1, 1, "param('name')"},
     {"area_in", 2, 2, "area_in(code, prefix)"},
+    {"abs", 1, 1, "abs(number)"},
 }};
 
 const FunctionInfo* FindFunction(std::string_view name) {
@@ -62,6 +64,8 @@ ValueType TypeOfColumn(FieldType t) {
 }
 
 bool IsNumeric(ValueType t) { return t == ValueType::kInteger || t == ValueType::kFloat; }
+
+std::string SidePrefix(uint8_t side) { return side == 1 ? "l." : side == 2 ? "r." : ""; }
 
 int32_t TodayInChina() {
   using namespace std::chrono;
@@ -124,6 +128,7 @@ std::string_view NodeOpName(NodeOp op) {
     case NodeOp::kIsUnique: return "is_unique";
     case NodeOp::kLookupRow: return "lookup_row";
     case NodeOp::kLookupField: return "lookup_field";
+    case NodeOp::kAbs: return "abs";
   }
   return "?";
 }
@@ -155,8 +160,8 @@ std::string CompiledRules::NodeToString(int32_t idx) const {
         case ValueType::kDate: return "date('" + FormatDate(n.date_value) + "')";
         default: return "'" + n.string_value + "'";
       }
-    case NodeOp::kColumn: return n.table->column(n.column).name();
-    case NodeOp::kIsUnique: return "(is_unique " + n.table->column(n.column).name() + ")";
+    case NodeOp::kColumn: return SidePrefix(n.side) + n.table->column(n.column).name();
+    case NodeOp::kIsUnique: return "(is_unique " + SidePrefix(n.side) + n.table->column(n.column).name() + ")";
     case NodeOp::kLookupField:
       return "(lookup " + NodeToString(n.children[0]) + " " + n.table->column(n.column).name() + ")";
     case NodeOp::kLookupRow: {
@@ -192,6 +197,7 @@ class Binder {
       VL_RETURN_IF_ERROR(BindRule(rule));
     }
     PlanEvaluation();
+    if (options_.pair_fields) VL_RETURN_IF_ERROR(PlanPairFrame());
     return Status::OK();
   }
 
@@ -243,7 +249,8 @@ class Binder {
   int32_t Add(Node n) {
     std::string key = std::to_string(static_cast<int>(n.op)) + "|" + std::to_string(static_cast<int>(n.type)) +
                       "|" + std::to_string(n.column) + "|" +
-                      std::to_string(reinterpret_cast<uintptr_t>(n.table)) + "|" + std::to_string(n.aux) + "|";
+                      std::to_string(reinterpret_cast<uintptr_t>(n.table)) + "|" + std::to_string(n.aux) + "|" +
+                      std::to_string(n.side) + "|";
     for (int32_t c : n.children) key += std::to_string(c) + ",";
     if (n.op == NodeOp::kConst) {
       key += n.is_null ? "null" : "";
@@ -331,6 +338,20 @@ class Binder {
   }
 
   int32_t BindField(const Expr& e) {
+    uint8_t side = 0;
+    if (options_.pair_fields) {
+      if (e.qualifier.empty()) {
+        return Fail(e, "say which record '" + e.text + "' is from",
+                    "write l." + e.text + " (left record) or r." + e.text + " (right record)");
+      }
+      if (e.qualifier != "l" && e.qualifier != "r") {
+        return Fail(e, "unknown record '" + e.qualifier + "'", "write l." + e.text + " or r." + e.text);
+      }
+      side = e.qualifier == "l" ? 1 : 2;
+    } else if (!e.qualifier.empty()) {
+      return Fail(e, "'" + e.qualifier + "." + e.text + "': qualified fields are for link comparisons",
+                  "a rule reads one record: write " + e.text);
+    }
     const int col = table_.FindColumn(e.text);
     if (col < 0) {
       const bool optional = std::find(options_.optional_fields.begin(), options_.optional_fields.end(), e.text) !=
@@ -357,6 +378,7 @@ class Binder {
     n.op = NodeOp::kColumn;
     n.type = TypeOfColumn(table_.column(col).type());
     n.column = col;
+    n.side = side;
     n.table = &table_;
     return Add(std::move(n));
   }
@@ -593,6 +615,7 @@ class Binder {
     const int32_t col_idx = BindField(arg);
     if (col_idx < 0) return -1;
     const int col = At(col_idx).column;
+    const uint8_t side = At(col_idx).side;
     auto it = unique_ids_.find(col);
     if (it == unique_ids_.end()) {
       const Column& c = table_.column(col);
@@ -628,6 +651,7 @@ class Binder {
     n.op = NodeOp::kIsUnique;
     n.type = ValueType::kBool;
     n.column = col;
+    n.side = side;
     n.table = &table_;
     n.aux = it->second;
     return Add(std::move(n));
@@ -708,6 +732,14 @@ class Binder {
       const int32_t idx = Op(NodeOp::kStartsWith, ValueType::kBool, args);
       if (At(args[1]).op == NodeOp::kConst) Memoize(idx);
       return idx;
+    }
+    if (name == "abs") {
+      if (!IsNumeric(Type(args[0]))) {
+        return FailAt(e.args[0]->span.offset,
+                      "abs(): argument 1 must be integer or number, got " + std::string(ValueTypeName(Type(args[0]))),
+                      Type(args[0]) == ValueType::kDate ? "for dates write abs(days_between(a, b))" : "");
+      }
+      return Op(NodeOp::kAbs, Type(args[0]), args);
     }
     if (name == "length") {
       if (!ExpectArg(e, 0, args[0], ValueType::kString)) return -1;
@@ -896,6 +928,49 @@ class Binder {
     }
   }
 
+  // Pair expressions: one frame of values per EvaluatePair, on the stack.
+  // Constants come first, so one copy of their bytes initializes them.
+  Status PlanPairFrame() {
+    const std::vector<Node>& nodes = out_.nodes_;
+    if (nodes.size() > static_cast<size_t>(kMaxPairNodes)) {
+      return Status::InvalidArgument("pair expressions need " + std::to_string(nodes.size()) +
+                                     " nodes, at most " + std::to_string(kMaxPairNodes) + " are supported");
+    }
+    in_.pair_offsets.assign(nodes.size(), -1);
+    size_t bytes = 0;
+    for (int pass = 0; pass < 2; ++pass) {
+      for (size_t i = 0; i < nodes.size(); ++i) {
+        const Node& n = nodes[i];
+        if (!n.needed || (n.op == NodeOp::kConst) != (pass == 0)) continue;
+        in_.pair_offsets[i] = static_cast<int32_t>(bytes);
+        bytes += (ValueSize(n.type) + 7) / 8 * 8;
+      }
+      if (pass == 0) in_.pair_const_bytes = bytes;
+    }
+    in_.pair_frame_bytes = bytes;
+    in_.pair_consts.assign((in_.pair_const_bytes + 7) / 8, 0);
+    auto* base = reinterpret_cast<unsigned char*>(in_.pair_consts.data());
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const Node& n = nodes[i];
+      if (!n.needed || n.op != NodeOp::kConst) continue;
+      unsigned char* at = base + in_.pair_offsets[i];
+      switch (n.type) {
+        case ValueType::kBool: *at = static_cast<unsigned char>(n.bool_value ? Outcome::kPass : Outcome::kFail); break;
+        case ValueType::kInteger: std::memcpy(at, &n.int_value, sizeof n.int_value); break;
+        case ValueType::kFloat: std::memcpy(at, &n.float_value, sizeof n.float_value); break;
+        case ValueType::kDate: std::memcpy(at, &n.date_value, sizeof n.date_value); break;
+        case ValueType::kString: {
+          const std::string_view v =
+              n.is_null ? std::string_view() : std::string_view(n.string_value.data(), n.string_value.size());
+          std::memcpy(at, &v, sizeof v);
+          break;
+        }
+        default: break;
+      }
+    }
+    return Status::OK();
+  }
+
   CompiledRules& out_;
   const Table& table_;
   const BindOptions& options_;
@@ -920,6 +995,7 @@ Result<CompiledRules> CompiledRules::Compile(const RuleSet& rules, const Table& 
   CompiledRules out;
   out.table_ = &table;
   out.source_name_ = options.source_name;
+  out.pair_fields_ = options.pair_fields;
   Binder binder(out, table, options);
   VL_RETURN_IF_ERROR(binder.BindAll(rules));
   return out;

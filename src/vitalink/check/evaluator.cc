@@ -37,30 +37,11 @@ constexpr uint8_t kImpliesTable[9] = {kT, kT, kT, kF, kT, kM, kM, kT, kM};
 
 constexpr char kEmpty[] = "";
 
-// A parsed citizen id, or the null marker (area_code == -1).
-struct IdValue {
-  CitizenIdInfo info;
-  bool null = true;
-};
-
 inline bool IsNullValue(int64_t v) { return v == kNullInt; }
 inline bool IsNullValue(double v) { return std::isnan(v); }
 inline bool IsNullValue(int32_t v) { return v == kNullDate; }
 inline bool IsNullValue(std::string_view v) { return v.data() == nullptr; }
 inline bool IsNullValue(uint8_t v) { return v == kM; }
-
-size_t TypeSize(ValueType t) {
-  switch (t) {
-    case ValueType::kBool: return sizeof(uint8_t);
-    case ValueType::kInteger: return sizeof(int64_t);
-    case ValueType::kFloat: return sizeof(double);
-    case ValueType::kDate: return sizeof(int32_t);
-    case ValueType::kString: return sizeof(std::string_view);
-    case ValueType::kIdInfo: return sizeof(IdValue);
-    case ValueType::kRow: return sizeof(int64_t);
-  }
-  return 8;
-}
 
 template <typename T, typename Cmp>
 void CompareKernel(const T* a, const T* b, uint8_t* out, int64_t n, Cmp cmp) {
@@ -103,29 +84,42 @@ class Evaluator {
   explicit Evaluator(const CompiledRules& rules) : rules_(rules), in_(*rules.internals_) {}
 
   struct Workspace {
-    std::vector<std::vector<uint64_t>> buffers;  // one per node, chunk_size values of its type
+    std::vector<std::vector<uint64_t>> storage;  // one per node, chunk_size values of its type
+    std::vector<uint64_t*> buffers;              // storage[i].data()
+  };
+
+  // What the kernels read: each node's values, and per side (0 the checked
+  // row, 1 the left and 2 the right record of a pair) the first row.
+  struct Frame {
+    uint64_t* const* buffers;
+    int64_t begin[3];
   };
 
   Workspace MakeWorkspace(int64_t chunk) const {
     Workspace ws;
-    ws.buffers.resize(rules_.nodes_.size());
+    ws.storage.resize(rules_.nodes_.size());
+    ws.buffers.assign(rules_.nodes_.size(), nullptr);
     for (size_t i = 0; i < rules_.nodes_.size(); ++i) {
       const Node& n = rules_.nodes_[i];
       if (!n.needed) continue;
-      const size_t bytes = TypeSize(n.type) * static_cast<size_t>(chunk);
-      ws.buffers[i].assign((bytes + 7) / 8, 0);
-      if (n.op == NodeOp::kConst) FillConst(n, ws.buffers[i].data(), chunk);
+      const size_t bytes = ValueSize(n.type) * static_cast<size_t>(chunk);
+      ws.storage[i].assign((bytes + 7) / 8, 0);
+      ws.buffers[i] = ws.storage[i].data();
+      if (n.op == NodeOp::kConst) FillConst(n, ws.buffers[i], chunk);
     }
     return ws;
   }
 
   // Evaluate every needed node on rows [begin, begin + n).
   void RunChunk(Workspace& ws, int64_t begin, int64_t n) const {
-    for (size_t i = 0; i < rules_.nodes_.size(); ++i) {
-      const Node& node = rules_.nodes_[i];
-      if (!node.needed || node.op == NodeOp::kConst) continue;
-      RunNode(node, ws, begin, n, ws.buffers[i].data());
-    }
+    const Frame f{ws.buffers.data(), {begin, begin, begin}};
+    RunNodes(f, n);
+  }
+
+  // Evaluate every needed node of a pair expression on rows (left, right).
+  void RunPair(uint64_t* const* buffers, int64_t left, int64_t right) const {
+    const Frame f{buffers, {left, left, right}};
+    RunNodes(f, 1);
   }
 
   template <typename T>
@@ -133,11 +127,15 @@ class Evaluator {
     return reinterpret_cast<T*>(p);
   }
   template <typename T>
-  const T* Arg(Workspace& ws, const Node& n, size_t c) const {
-    return reinterpret_cast<const T*>(ws.buffers[static_cast<size_t>(n.children[c])].data());
+  const T* Arg(const Frame& f, const Node& n, size_t c) const {
+    return reinterpret_cast<const T*>(f.buffers[static_cast<size_t>(n.children[c])]);
   }
   ValueType ArgType(const Node& n, size_t c) const {
     return rules_.nodes_[static_cast<size_t>(n.children[c])].type;
+  }
+  // Return the first row of the side child c is read from.
+  int64_t ArgBegin(const Frame& f, const Node& n, size_t c) const {
+    return f.begin[rules_.nodes_[static_cast<size_t>(n.children[c])].side];
   }
 
  private:
@@ -165,13 +163,13 @@ class Evaluator {
 
   // A string predicate on a column's ids, cached per pool id.
   template <typename Pred>
-  void MemoPredicate(const Node& node, Workspace& ws, int64_t begin, int64_t n, uint8_t* out, Pred pred) const {
+  void MemoPredicate(const Node& node, const Frame& f, int64_t n, uint8_t* out, Pred pred) const {
     if (node.direct_column < 0) {
-      const auto* s = Arg<std::string_view>(ws, node, 0);
+      const auto* s = Arg<std::string_view>(f, node, 0);
       for (int64_t i = 0; i < n; ++i) out[i] = IsNullValue(s[i]) ? kM : static_cast<uint8_t>(pred(s[i]));
       return;
     }
-    const uint32_t* ids = rules_.table_->column(node.direct_column).strings().data() + begin;
+    const uint32_t* ids = rules_.table_->column(node.direct_column).strings().data() + ArgBegin(f, node, 0);
     const Memo& memo = in_.memos[static_cast<size_t>(node.memo)];
     for (int64_t i = 0; i < n; ++i) {
       const uint32_t id = ids[i];
@@ -190,12 +188,20 @@ class Evaluator {
     }
   }
 
-  void RunNode(const Node& node, Workspace& ws, int64_t begin, int64_t n, uint64_t* buf) const {
+  void RunNodes(const Frame& f, int64_t n) const {
+    for (size_t i = 0; i < rules_.nodes_.size(); ++i) {
+      const Node& node = rules_.nodes_[i];
+      if (!node.needed || node.op == NodeOp::kConst) continue;
+      RunNode(node, f, n, f.buffers[i]);
+    }
+  }
+
+  void RunNode(const Node& node, const Frame& f, int64_t n, uint64_t* buf) const {
     switch (node.op) {
       case NodeOp::kConst: return;
       case NodeOp::kColumn: {
         const Column& col = node.table->column(node.column);
-        const auto b = static_cast<size_t>(begin);
+        const auto b = static_cast<size_t>(f.begin[node.side]);
         const auto len = static_cast<size_t>(n);
         switch (node.type) {
           case ValueType::kInteger: std::memcpy(buf, col.ints().data() + b, len * sizeof(int64_t)); return;
@@ -209,7 +215,7 @@ class Evaluator {
         }
       }
       case NodeOp::kNot: {
-        const auto* a = Arg<uint8_t>(ws, node, 0);
+        const auto* a = Arg<uint8_t>(f, node, 0);
         auto* out = As<uint8_t>(buf);
         for (int64_t i = 0; i < n; ++i) out[i] = kNotTable[a[i]];
         return;
@@ -220,8 +226,8 @@ class Evaluator {
         const uint8_t* table = node.op == NodeOp::kAnd  ? kAndTable
                                : node.op == NodeOp::kOr ? kOrTable
                                                         : kImpliesTable;
-        const auto* a = Arg<uint8_t>(ws, node, 0);
-        const auto* b = Arg<uint8_t>(ws, node, 1);
+        const auto* a = Arg<uint8_t>(f, node, 0);
+        const auto* b = Arg<uint8_t>(f, node, 1);
         auto* out = As<uint8_t>(buf);
         for (int64_t i = 0; i < n; ++i) out[i] = table[a[i] * 3 + b[i]];
         return;
@@ -235,30 +241,30 @@ class Evaluator {
         auto* out = As<uint8_t>(buf);
         switch (ArgType(node, 0)) {
           case ValueType::kBool:
-            Compare(node.op, Arg<uint8_t>(ws, node, 0), Arg<uint8_t>(ws, node, 1), out, n);
+            Compare(node.op, Arg<uint8_t>(f, node, 0), Arg<uint8_t>(f, node, 1), out, n);
             return;
           case ValueType::kInteger:
-            Compare(node.op, Arg<int64_t>(ws, node, 0), Arg<int64_t>(ws, node, 1), out, n);
+            Compare(node.op, Arg<int64_t>(f, node, 0), Arg<int64_t>(f, node, 1), out, n);
             return;
           case ValueType::kFloat:
-            Compare(node.op, Arg<double>(ws, node, 0), Arg<double>(ws, node, 1), out, n);
+            Compare(node.op, Arg<double>(f, node, 0), Arg<double>(f, node, 1), out, n);
             return;
           case ValueType::kDate:
-            Compare(node.op, Arg<int32_t>(ws, node, 0), Arg<int32_t>(ws, node, 1), out, n);
+            Compare(node.op, Arg<int32_t>(f, node, 0), Arg<int32_t>(f, node, 1), out, n);
             return;
           case ValueType::kString:
-            Compare(node.op, Arg<std::string_view>(ws, node, 0), Arg<std::string_view>(ws, node, 1), out, n);
+            Compare(node.op, Arg<std::string_view>(f, node, 0), Arg<std::string_view>(f, node, 1), out, n);
             return;
           default: return;
         }
       }
       case NodeOp::kNeg: {
         if (node.type == ValueType::kFloat) {
-          const auto* a = Arg<double>(ws, node, 0);
+          const auto* a = Arg<double>(f, node, 0);
           auto* out = As<double>(buf);
           for (int64_t i = 0; i < n; ++i) out[i] = -a[i];
         } else {
-          const auto* a = Arg<int64_t>(ws, node, 0);
+          const auto* a = Arg<int64_t>(f, node, 0);
           auto* out = As<int64_t>(buf);
           // -kNullInt would overflow; the null stays null.
           for (int64_t i = 0; i < n; ++i) out[i] = IsNullValue(a[i]) ? kNullInt : -a[i];
@@ -266,7 +272,7 @@ class Evaluator {
         return;
       }
       case NodeOp::kToFloat: {
-        const auto* a = Arg<int64_t>(ws, node, 0);
+        const auto* a = Arg<int64_t>(f, node, 0);
         auto* out = As<double>(buf);
         for (int64_t i = 0; i < n; ++i) {
           out[i] = IsNullValue(a[i]) ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(a[i]);
@@ -276,13 +282,26 @@ class Evaluator {
       case NodeOp::kAdd:
       case NodeOp::kSub:
       case NodeOp::kMul:
-      case NodeOp::kDiv: RunArithmetic(node, ws, n, buf); return;
+      case NodeOp::kDiv: RunArithmetic(node, f, n, buf); return;
+      case NodeOp::kAbs: {
+        if (node.type == ValueType::kFloat) {
+          const auto* a = Arg<double>(f, node, 0);
+          auto* out = As<double>(buf);
+          for (int64_t i = 0; i < n; ++i) out[i] = std::fabs(a[i]);  // NaN (missing) stays NaN
+        } else {
+          const auto* a = Arg<int64_t>(f, node, 0);
+          auto* out = As<int64_t>(buf);
+          // The null sentinel is the one value without a positive twin.
+          for (int64_t i = 0; i < n; ++i) out[i] = IsNullValue(a[i]) ? kNullInt : (a[i] < 0 ? -a[i] : a[i]);
+        }
+        return;
+      }
       case NodeOp::kIsMissing:
       case NodeOp::kIsPresent: {
         auto* out = As<uint8_t>(buf);
         const uint8_t if_null = node.op == NodeOp::kIsMissing ? kT : kF;
         const uint8_t if_value = node.op == NodeOp::kIsMissing ? kF : kT;
-        const void* p = ws.buffers[static_cast<size_t>(node.children[0])].data();
+        const void* p = f.buffers[static_cast<size_t>(node.children[0])];
         switch (ArgType(node, 0)) {
           case ValueType::kBool: Presence(static_cast<const uint8_t*>(p), out, n, if_null, if_value); return;
           case ValueType::kInteger: Presence(static_cast<const int64_t*>(p), out, n, if_null, if_value); return;
@@ -298,10 +317,10 @@ class Evaluator {
         auto* out = As<uint8_t>(buf);
         if (ArgType(node, 0) == ValueType::kString) {
           const StringSet& set = in_.string_lists[static_cast<size_t>(node.aux)];
-          MemoPredicate(node, ws, begin, n, out, [&](std::string_view s) { return set.find(s) != set.end(); });
+          MemoPredicate(node, f, n, out, [&](std::string_view s) { return set.find(s) != set.end(); });
         } else {
           const std::vector<int64_t>& list = in_.int_lists[static_cast<size_t>(node.aux)];
-          const auto* a = Arg<int64_t>(ws, node, 0);
+          const auto* a = Arg<int64_t>(f, node, 0);
           for (int64_t i = 0; i < n; ++i) {
             out[i] = IsNullValue(a[i]) ? kM
                                        : static_cast<uint8_t>(std::binary_search(list.begin(), list.end(), a[i]));
@@ -311,30 +330,30 @@ class Evaluator {
       }
       case NodeOp::kMatches: {
         const RE2& re = *in_.regexes[static_cast<size_t>(node.aux)];
-        MemoPredicate(node, ws, begin, n, As<uint8_t>(buf), [&](std::string_view s) {
+        MemoPredicate(node, f, n, As<uint8_t>(buf), [&](std::string_view s) {
           return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), re);
         });
         return;
       }
       case NodeOp::kAreaExists: {
         const AreaTable& areas = *in_.areas;
-        MemoPredicate(node, ws, begin, n, As<uint8_t>(buf),
+        MemoPredicate(node, f, n, As<uint8_t>(buf),
                       [&](std::string_view s) { return areas.Find(s) != nullptr; });
         return;
       }
       case NodeOp::kStartsWith: {
         auto* out = As<uint8_t>(buf);
-        const auto* prefix = Arg<std::string_view>(ws, node, 1);
+        const auto* prefix = Arg<std::string_view>(f, node, 1);
         if (node.memo >= 0) {
           if (IsNullValue(prefix[0])) {
             std::fill(out, out + n, kM);
             return;
           }
           const std::string_view p = prefix[0];
-          MemoPredicate(node, ws, begin, n, out, [&](std::string_view s) { return s.starts_with(p); });
+          MemoPredicate(node, f, n, out, [&](std::string_view s) { return s.starts_with(p); });
           return;
         }
-        const auto* s = Arg<std::string_view>(ws, node, 0);
+        const auto* s = Arg<std::string_view>(f, node, 0);
         for (int64_t i = 0; i < n; ++i) {
           out[i] = IsNullValue(s[i]) || IsNullValue(prefix[i]) ? kM
                                                                : static_cast<uint8_t>(s[i].starts_with(prefix[i]));
@@ -342,7 +361,7 @@ class Evaluator {
         return;
       }
       case NodeOp::kLength: {
-        const auto* s = Arg<std::string_view>(ws, node, 0);
+        const auto* s = Arg<std::string_view>(f, node, 0);
         auto* out = As<int64_t>(buf);
         for (int64_t i = 0; i < n; ++i) {
           out[i] = IsNullValue(s[i]) ? kNullInt : static_cast<int64_t>(CodePointCount(s[i]));
@@ -352,7 +371,7 @@ class Evaluator {
       case NodeOp::kYear:
       case NodeOp::kMonth:
       case NodeOp::kDay: {
-        const auto* d = Arg<int32_t>(ws, node, 0);
+        const auto* d = Arg<int32_t>(f, node, 0);
         auto* out = As<int64_t>(buf);
         for (int64_t i = 0; i < n; ++i) {
           if (IsNullValue(d[i])) {
@@ -366,8 +385,8 @@ class Evaluator {
       }
       case NodeOp::kAgeAt:
       case NodeOp::kDaysBetween: {
-        const auto* a = Arg<int32_t>(ws, node, 0);
-        const auto* b = Arg<int32_t>(ws, node, 1);
+        const auto* a = Arg<int32_t>(f, node, 0);
+        const auto* b = Arg<int32_t>(f, node, 1);
         auto* out = As<int64_t>(buf);
         for (int64_t i = 0; i < n; ++i) {
           if (IsNullValue(a[i]) || IsNullValue(b[i])) {
@@ -379,7 +398,7 @@ class Evaluator {
         return;
       }
       case NodeOp::kIdParse: {
-        const auto* s = Arg<std::string_view>(ws, node, 0);
+        const auto* s = Arg<std::string_view>(f, node, 0);
         auto* out = As<IdValue>(buf);
         for (int64_t i = 0; i < n; ++i) {
           out[i].null = IsNullValue(s[i]);
@@ -388,7 +407,7 @@ class Evaluator {
         return;
       }
       case NodeOp::kIdValid: {
-        const auto* id = Arg<IdValue>(ws, node, 0);
+        const auto* id = Arg<IdValue>(f, node, 0);
         auto* out = As<uint8_t>(buf);
         for (int64_t i = 0; i < n; ++i) {
           out[i] = id[i].null ? kM : static_cast<uint8_t>(id[i].info.status == IdStatus::kValid);
@@ -396,7 +415,7 @@ class Evaluator {
         return;
       }
       case NodeOp::kIdBirthDate: {
-        const auto* id = Arg<IdValue>(ws, node, 0);
+        const auto* id = Arg<IdValue>(f, node, 0);
         auto* out = As<int32_t>(buf);
         for (int64_t i = 0; i < n; ++i) {
           out[i] = !id[i].null && id[i].info.status == IdStatus::kValid ? id[i].info.birth_days : kNullDate;
@@ -406,7 +425,7 @@ class Evaluator {
       case NodeOp::kIdSex: {
         static constexpr char kMale[] = "1";
         static constexpr char kFemale[] = "2";
-        const auto* id = Arg<IdValue>(ws, node, 0);
+        const auto* id = Arg<IdValue>(f, node, 0);
         auto* out = As<std::string_view>(buf);
         for (int64_t i = 0; i < n; ++i) {
           const bool ok = !id[i].null && id[i].info.status == IdStatus::kValid;
@@ -418,8 +437,8 @@ class Evaluator {
         return;
       }
       case NodeOp::kIdArea: {
-        const auto* id = Arg<IdValue>(ws, node, 0);
-        const auto* s = Arg<std::string_view>(ws, node, 1);
+        const auto* id = Arg<IdValue>(f, node, 0);
+        const auto* s = Arg<std::string_view>(f, node, 1);
         auto* out = As<std::string_view>(buf);
         for (int64_t i = 0; i < n; ++i) {
           const bool ok = !id[i].null && id[i].info.status == IdStatus::kValid;
@@ -429,7 +448,7 @@ class Evaluator {
       }
       case NodeOp::kIsUnique: {
         const std::vector<Outcome>& flags = in_.unique_flags[static_cast<size_t>(node.aux)];
-        std::memcpy(buf, flags.data() + begin, static_cast<size_t>(n));
+        std::memcpy(buf, flags.data() + f.begin[node.side], static_cast<size_t>(n));
         return;
       }
       case NodeOp::kLookupRow: {
@@ -442,17 +461,17 @@ class Evaluator {
           return r <= 0 ? -1 : r - 1;
         };
         if (node.direct_column >= 0) {
-          const uint32_t* ids = rules_.table_->column(node.direct_column).strings().data() + begin;
+          const uint32_t* ids = rules_.table_->column(node.direct_column).strings().data() + ArgBegin(f, node, 0);
           for (int64_t i = 0; i < n; ++i) out[i] = row_of(ids[i]);
         } else {
-          const auto* s = Arg<std::string_view>(ws, node, 0);
+          const auto* s = Arg<std::string_view>(f, node, 0);
           const StringPool& pool = rules_.table_->pool();
           for (int64_t i = 0; i < n; ++i) out[i] = IsNullValue(s[i]) ? -1 : row_of(pool.Find(s[i]));
         }
         return;
       }
       case NodeOp::kLookupField: {
-        const auto* rows = Arg<int64_t>(ws, node, 0);
+        const auto* rows = Arg<int64_t>(f, node, 0);
         const Column& col = node.table->column(node.column);
         for (int64_t i = 0; i < n; ++i) {
           const int64_t r = rows[i];
@@ -472,10 +491,10 @@ class Evaluator {
     for (int64_t i = 0; i < n; ++i) out[i] = IsNullValue(a[i]) ? if_null : if_value;
   }
 
-  void RunArithmetic(const Node& node, Workspace& ws, int64_t n, uint64_t* buf) const {
+  void RunArithmetic(const Node& node, const Frame& f, int64_t n, uint64_t* buf) const {
     if (node.type == ValueType::kFloat) {
-      const auto* a = Arg<double>(ws, node, 0);
-      const auto* b = Arg<double>(ws, node, 1);
+      const auto* a = Arg<double>(f, node, 0);
+      const auto* b = Arg<double>(f, node, 1);
       auto* out = As<double>(buf);
       constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
       for (int64_t i = 0; i < n; ++i) {
@@ -491,8 +510,8 @@ class Evaluator {
     }
     if (node.type == ValueType::kDate) {
       // date ± days
-      const auto* a = Arg<int32_t>(ws, node, 0);
-      const auto* b = Arg<int64_t>(ws, node, 1);
+      const auto* a = Arg<int32_t>(f, node, 0);
+      const auto* b = Arg<int64_t>(f, node, 1);
       auto* out = As<int32_t>(buf);
       for (int64_t i = 0; i < n; ++i) {
         if (IsNullValue(a[i]) || IsNullValue(b[i]) || b[i] > (int64_t{1} << 40) || b[i] < -(int64_t{1} << 40)) {
@@ -505,15 +524,15 @@ class Evaluator {
     }
     auto* out = As<int64_t>(buf);
     if (ArgType(node, 0) == ValueType::kDate) {  // date - date = days
-      const auto* a = Arg<int32_t>(ws, node, 0);
-      const auto* b = Arg<int32_t>(ws, node, 1);
+      const auto* a = Arg<int32_t>(f, node, 0);
+      const auto* b = Arg<int32_t>(f, node, 1);
       for (int64_t i = 0; i < n; ++i) {
         out[i] = IsNullValue(a[i]) || IsNullValue(b[i]) ? kNullInt : static_cast<int64_t>(a[i]) - b[i];
       }
       return;
     }
-    const auto* a = Arg<int64_t>(ws, node, 0);
-    const auto* b = Arg<int64_t>(ws, node, 1);
+    const auto* a = Arg<int64_t>(f, node, 0);
+    const auto* b = Arg<int64_t>(f, node, 1);
     for (int64_t i = 0; i < n; ++i) {
       int64_t r = 0;
       bool overflow = false;
@@ -534,6 +553,9 @@ class Evaluator {
 Result<CheckResult> CompiledRules::Evaluate(const EvalOptions& options) const {
   const Table& table = *table_;
   if (options.chunk_size <= 0) return Status::InvalidArgument("chunk_size must be positive");
+  if (pair_fields_) {
+    return Status::FailedPrecondition("pair expressions (l.x, r.x) are evaluated per pair: use EvaluatePair");
+  }
   CheckResult result;
   result.source = source_name_;
   result.num_rows = table.num_rows();
@@ -583,7 +605,7 @@ Result<CheckResult> CompiledRules::Evaluate(const EvalOptions& options) const {
       for (size_t rule_idx = 0; rule_idx < rules_.size(); ++rule_idx) {
         const int32_t root = rules_[rule_idx].root;
         if (root < 0) continue;
-        const auto* v = reinterpret_cast<const uint8_t*>(ws.buffers[static_cast<size_t>(root)].data());
+        const auto* v = reinterpret_cast<const uint8_t*>(ws.buffers[static_cast<size_t>(root)]);
         std::memcpy(result.outcomes[rule_idx].data() + begin, v, static_cast<size_t>(n));
         int64_t c[3] = {0, 0, 0};
         for (int64_t i = 0; i < n; ++i) ++c[v[i]];
@@ -625,6 +647,27 @@ Result<CheckResult> CompiledRules::Evaluate(const EvalOptions& options) const {
     s.within_tolerance = s.pass_rate >= s.tolerance;
   }
   return result;
+}
+
+void CompiledRules::EvaluatePair(int64_t left, int64_t right, Outcome* outcomes) const {
+  VL_CHECK(pair_fields_);
+  const Internals& in = *internals_;
+  // One value per node in 8-byte aligned slots (IdValue is the largest type).
+  constexpr size_t kSlot = (sizeof(IdValue) + 7) / 8 * 8;
+  alignas(16) unsigned char frame[kMaxPairNodes * kSlot];
+  uint64_t* buffers[kMaxPairNodes];
+  VL_DCHECK(in.pair_frame_bytes <= sizeof frame);
+  std::memcpy(frame, in.pair_consts.data(), in.pair_const_bytes);
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const int32_t off = in.pair_offsets[i];
+    buffers[i] = off < 0 ? nullptr : reinterpret_cast<uint64_t*>(frame + off);
+  }
+  Evaluator(*this).RunPair(buffers, left, right);
+  for (size_t rule_idx = 0; rule_idx < rules_.size(); ++rule_idx) {
+    const int32_t root = rules_[rule_idx].root;
+    outcomes[rule_idx] =
+        root < 0 ? Outcome::kMissing : static_cast<Outcome>(*reinterpret_cast<const uint8_t*>(buffers[root]));
+  }
 }
 
 Result<AreaSummary> SummarizeByArea(const CheckResult& result, const Table& table, std::string_view area_field) {

@@ -103,6 +103,7 @@ bool Lex(std::string_view text, std::vector<Token>* tokens, ExprError* error) {
         case '[': t.kind = TokenKind::kLBracket; ++i; break;
         case ']': t.kind = TokenKind::kRBracket; ++i; break;
         case ',': t.kind = TokenKind::kComma; ++i; break;
+        case '.': t.kind = TokenKind::kDot; ++i; break;
         case '+': case '-': case '*': case '/': ++i; break;
         case '=':
           if (next != '=') return fail(begin, "unexpected '='", "use '==' to compare");

@@ -29,6 +29,7 @@ enum class TokenKind {
   kLBracket,
   kRBracket,
   kComma,
+  kDot,       // the '.' of a qualified field (l.name, r.name)
 };
 
 struct Token {

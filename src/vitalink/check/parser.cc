@@ -67,6 +67,7 @@ class Parser {
     if (t.kind == TokenKind::kLBracket) return "'['";
     if (t.kind == TokenKind::kRBracket) return "']'";
     if (t.kind == TokenKind::kComma) return "','";
+    if (t.kind == TokenKind::kDot) return "'.'";
     return Describe(t);
   }
 
@@ -332,6 +333,26 @@ class Parser {
       }
       case TokenKind::kIdent: {
         const Token tok = Next();
+        if (Peek().kind == TokenKind::kDot) {
+          // A qualified field of a pair expression: l.name, r.name.
+          Next();
+          if (Peek().kind != TokenKind::kIdent) {
+            return Fail(Peek().span.offset, "expected a field name after '" + tok.text + ".', found " + DescribePeek(),
+                        "write " + tok.text + ".name");
+          }
+          const Token field = Next();
+          if (Peek().kind == TokenKind::kLParen) {
+            return Fail(field.span.offset, "'" + tok.text + "." + field.text + "' is not a function",
+                        "qualify the fields inside the call: f(" + tok.text + ".x)");
+          }
+          auto n = std::make_unique<Expr>();
+          n->kind = ExprKind::kField;
+          n->qualifier = tok.text;
+          n->text = field.text;
+          n->name_span = field.span;
+          n->span = {tok.span.offset, field.span.offset + field.span.length - tok.span.offset};
+          return n;
+        }
         if (Peek().kind != TokenKind::kLParen) {
           auto n = std::make_unique<Expr>();
           n->kind = ExprKind::kField;

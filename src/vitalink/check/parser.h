@@ -5,7 +5,9 @@
 //   if (!e.ok()) std::cerr << e.status().message();   // "expr:1:12: ..."
 //
 // Precedence, loosest first: `if A then B`; or; and; not; comparisons and
-// `in` (non-associative); + -; * /; unary minus.
+// `in` (non-associative); + -; * /; unary minus. A field may be qualified,
+// `l.name` / `r.name` (Expr::qualifier), for pair expressions; the binder
+// decides where qualified fields are allowed (BindOptions::pair_fields).
 #pragma once
 
 #include <string_view>

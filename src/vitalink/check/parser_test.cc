@@ -106,6 +106,25 @@ TEST(ParserTest, ErrorsWithPositions) {
   EXPECT_EQ(wide.status().message(), "expr:1:14: unexpected 'b', join conditions with 'and' or 'or'");
 }
 
+TEST(ParserTest, QualifiedFields) {
+  // Pair expressions (link comparisons) name the record: l.x, r.x.
+  EXPECT_EQ(Parse("l.mother_id_number == r.mother_id_number"), "(== l.mother_id_number r.mother_id_number)");
+  EXPECT_EQ(Parse("abs(l.w - r.w) <= 100"), "(<= (abs (- l.w r.w)) 100)");
+  EXPECT_EQ(Parse("l . name"), "l.name");  // tokens, so blanks are allowed
+  EXPECT_EQ(Parse("x < .5"), "(< x .5)");  // a leading dot still starts a number
+  auto e = ParseExpression("l.name");
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ((*e)->kind, ExprKind::kField);
+  EXPECT_EQ((*e)->qualifier, "l");
+  EXPECT_EQ((*e)->text, "name");
+  EXPECT_EQ((*e)->span.offset, 0);
+  EXPECT_EQ((*e)->span.length, 6);
+  EXPECT_EQ(ParseError("l. == 1").offset, 3);
+  EXPECT_EQ(ParseError("l.").offset, 2);
+  EXPECT_EQ(ParseError("l.year(d)").offset, 2);
+  EXPECT_EQ(ParseError("name.").offset, 5);
+}
+
 TEST(ParserTest, DepthIsBounded) {
   std::string deep(5000, '(');
   deep += "a";

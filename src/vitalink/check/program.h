@@ -60,6 +60,7 @@ enum class NodeOp : uint8_t {
   kIsUnique,   // column `column`: precomputed duplicate flags `aux`
   kLookupRow,  // key -> row of the referenced table (index `aux`), -1 when absent or ambiguous
   kLookupField,  // children: {lookup row}; column `column` of the referenced table
+  kAbs,        // |x| of an integer or number
 };
 
 /// Return the node operator's name ("age_at", "==", "column").
@@ -70,6 +71,9 @@ struct Node {
   ValueType type = ValueType::kBool;
   std::vector<int32_t> children;  // indices of earlier nodes
   int column = -1;                // kColumn, kIsUnique: checked table; kLookupField: referenced table
+  /// kColumn, kIsUnique: which row of a pair expression the column is read
+  /// from: 0 the checked row (rules), 1 the left record (l.x), 2 the right (r.x).
+  uint8_t side = 0;
   const Table* table = nullptr;   // the table `column` belongs to
   int32_t aux = -1;               // side-table index (regex, list, lookup index, unique flags)
   // kConst payload (by type).
@@ -120,7 +124,15 @@ struct BindOptions {
   /// Known field names a table may lack (the canonical fields): a rule reading
   /// one the table does not have is skipped with a reason instead of failing.
   std::vector<std::string> optional_fields;
+  /// Pair expressions (link comparisons): every field is qualified, l.x for
+  /// the left record and r.x for the right one, and the rules are evaluated
+  /// per pair of rows with EvaluatePair. Without it a qualified field is an error.
+  bool pair_fields = false;
 };
+
+/// Most nodes a pair expression may bind to (EvaluatePair works in a fixed
+/// stack buffer, so evaluation never allocates).
+inline constexpr int kMaxPairNodes = 256;
 
 struct EvalOptions {
   /// Worker threads; 0 = all hardware threads. Results do not depend on it.
@@ -144,7 +156,17 @@ class CompiledRules {
 
   /// Evaluate every rule on every row of the table. Thread-safe (concurrent
   /// calls share only idempotent caches); deterministic for any thread count.
+  /// FailedPrecondition for pair expressions (use EvaluatePair).
   Result<CheckResult> Evaluate(const EvalOptions& options = {}) const;
+
+  /// Pair expressions (BindOptions::pair_fields): write the outcome of every
+  /// rule for the rows `left` (l.x) and `right` (r.x) of the table to
+  /// outcomes[0..num_rules()); a skipped rule gives kMissing. The same kernels
+  /// as Evaluate run on one value each, so the outcomes are those Evaluate
+  /// would give for a row holding both records' values. Thread-safe; no
+  /// allocation (a stack buffer of at most kMaxPairNodes values).
+  void EvaluatePair(int64_t left, int64_t right, Outcome* outcomes) const;
+  bool pair_fields() const { return pair_fields_; }
 
   int num_rules() const { return static_cast<int>(rules_.size()); }
   const BoundRule& rule(int idx) const { return rules_[static_cast<size_t>(idx)]; }
@@ -166,6 +188,7 @@ class CompiledRules {
 
   const Table* table_ = nullptr;
   std::string source_name_;
+  bool pair_fields_ = false;
   std::vector<Node> nodes_;
   std::vector<BoundRule> rules_;
   std::unique_ptr<Internals> internals_;

@@ -12,8 +12,29 @@
 #include <re2/re2.h>
 
 #include "vitalink/check/program.h"
+#include "vitalink/common/citizen_id.h"
 
 namespace vitalink::check {
+
+/// A parsed citizen id as the evaluator holds it (kIdInfo values).
+struct IdValue {
+  CitizenIdInfo info;
+  bool null = true;
+};
+
+/// Return the bytes one value of type `t` takes in an evaluation buffer.
+inline size_t ValueSize(ValueType t) {
+  switch (t) {
+    case ValueType::kBool: return sizeof(uint8_t);
+    case ValueType::kInteger: return sizeof(int64_t);
+    case ValueType::kFloat: return sizeof(double);
+    case ValueType::kDate: return sizeof(int32_t);
+    case ValueType::kString: return sizeof(std::string_view);
+    case ValueType::kIdInfo: return sizeof(IdValue);
+    case ValueType::kRow: return sizeof(int64_t);
+  }
+  return 8;
+}
 
 struct StringHash {
   using is_transparent = void;
@@ -46,6 +67,13 @@ struct CompiledRules::Internals {
   std::vector<std::vector<Outcome>> unique_flags;  // per row of the checked table
   std::vector<Memo> memos;
   const AreaTable* areas = nullptr;
+  /// Pair expressions: each needed node's value slot in an EvaluatePair
+  /// frame (byte offsets; -1 = not needed), the frame's size, and the
+  /// constants' bytes, copied into the frame's first const_bytes per pair.
+  std::vector<int32_t> pair_offsets;
+  size_t pair_frame_bytes = 0;
+  size_t pair_const_bytes = 0;
+  std::vector<uint64_t> pair_consts;
 };
 
 }  // namespace vitalink::check

@@ -4,6 +4,9 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -93,7 +96,7 @@ class SettingsParser {
   Result<ComparisonSpec> Comparison(const toml::table& t, const std::string& ctx) const {
     VL_RETURN_IF_ERROR(CheckKeys(t,
                                  {"name", "kind", "column", "column2", "metric", "thresholds",
-                                  "levels", "lengths", "mode", "q", "tf", "tf_column"},
+                                  "levels", "labels", "delimiter", "lengths", "mode", "q", "tf", "tf_column"},
                                  ctx));
     SpecFields f;
     VL_ASSIGN_OR_RETURN(f.name, Str(t, "name", ctx));
@@ -105,6 +108,10 @@ class SettingsParser {
     VL_ASSIGN_OR_RETURN(f.q, Int(t, "q", ctx, 0));
     VL_ASSIGN_OR_RETURN(f.tf, Bool(t, "tf", ctx, false));
     VL_ASSIGN_OR_RETURN(f.tf_column, Str(t, "tf_column", ctx));
+    VL_ASSIGN_OR_RETURN(f.delimiter, Str(t, "delimiter", ctx));
+    if (const toml::node* n = t.get("labels")) {
+      VL_ASSIGN_OR_RETURN(f.labels, StrList(n, ctx + ".labels"));
+    }
     if (const toml::node* n = t.get("thresholds")) {
       const toml::array* a = n->as_array();
       if (a == nullptr) return Error(n, ctx + ".thresholds: expected an array of numbers");
@@ -141,7 +148,7 @@ class SettingsParser {
         {"name", "mode", "sources", "columns", "blocking", "comparisons", "comparisons_preset",
          "max_block_size", "u_sample_pairs", "initial_lambda", "em_max_iterations",
          "em_tolerance", "fix_u", "keep_probability", "match_threshold", "one_to_one", "threads",
-         "nonmatch"},
+         "nonmatch", "model"},
         ctx));
     LinkJobSettings job;
     job.seed = config_.seed;
@@ -183,10 +190,21 @@ class SettingsParser {
         BlockingRule r;
         if (rule.is_string()) {
           r.keys.push_back(rule.as_string()->get());
+        } else if (const toml::table* rt = rule.as_table()) {
+          // { keys = [...], train = false }: candidates to score, not to train on.
+          VL_RETURN_IF_ERROR(CheckKeys(*rt, {"keys", "train"}, ctx + ".blocking"));
+          if (rt->get("keys") == nullptr) return Error(&rule, ctx + ".blocking: a rule table needs 'keys'");
+          VL_ASSIGN_OR_RETURN(r.keys, StrList(rt->get("keys"), ctx + ".blocking.keys"));
+          VL_ASSIGN_OR_RETURN(r.train, Bool(*rt, "train", ctx + ".blocking", true));
         } else {
           VL_ASSIGN_OR_RETURN(r.keys, StrList(&rule, ctx + ".blocking"));
         }
         job.blocking.push_back(std::move(r));
+      }
+      bool any_trains = false;
+      for (const BlockingRule& r : job.blocking) any_trains = any_trains || r.train;
+      if (!job.blocking.empty() && !any_trains) {
+        return Error(n, ctx + ".blocking: at least one rule must train (train = false on every rule)");
       }
     }
     if (job.blocking.empty()) return Error(&t, ctx + ": give at least one blocking rule");
@@ -226,6 +244,16 @@ class SettingsParser {
     VL_ASSIGN_OR_RETURN(job.nonmatch, Str(t, "nonmatch", ctx, job.nonmatch));
     if (job.nonmatch != "random_pairs" && job.nonmatch != "per_rule") {
       return Error(t.get("nonmatch"), ctx + ".nonmatch: expected \"random_pairs\" or \"per_rule\"");
+    }
+    VL_ASSIGN_OR_RETURN(std::string model, Str(t, "model", ctx));
+    if (!model.empty()) {
+      if (job.nonmatch == "per_rule") {
+        return Error(t.get("model"), ctx + ".model: a saved model holds no per-rule non-match models; "
+                                           "use nonmatch = \"random_pairs\" with it");
+      }
+      job.model_path = std::filesystem::path(model).is_absolute()
+                           ? model
+                           : (std::filesystem::path(config_.dir) / model).lexically_normal().string();
     }
     VL_ASSIGN_OR_RETURN(int64_t threads, Int(t, "threads", ctx, 0));
     job.threads = static_cast<int>(threads);
@@ -400,7 +428,48 @@ Status TrainPerRule(const ModelShape& shape, const std::vector<PatternCounts>& r
   return Status::OK();
 }
 
+// Return what differs between a saved model's shape and the job's, for errors.
+std::string ShapeDifference(const ModelShape& saved, const ModelShape& job) {
+  if (saved.num_comparisons() != job.num_comparisons()) {
+    return std::to_string(saved.num_comparisons()) + " comparisons saved, the job has " +
+           std::to_string(job.num_comparisons());
+  }
+  for (int k = 0; k < job.num_comparisons(); ++k) {
+    const ComparisonShape& a = saved.comparison(k);
+    const ComparisonShape& b = job.comparison(k);
+    if (a.name != b.name) {
+      return "comparison " + std::to_string(k + 1) + " is '" + a.name + "' saved, '" + b.name + "' now";
+    }
+    if (a.level_labels != b.level_labels) return "comparison '" + b.name + "' has other levels";
+    if (!(a.tf == b.tf)) return "comparison '" + b.name + "' has other term-frequency settings";
+  }
+  return "they differ";
+}
+
 }  // namespace
+
+Result<FsModel> LoadLinkModel(const std::string& path, const std::string& job_name) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError("cannot read model file " + path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  const nlohmann::json root = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded()) return Status::ParseError(path + ": not JSON");
+  std::string model_text = text;
+  if (root.is_object() && root.contains("jobs") && root["jobs"].is_array()) {
+    // A run's link/model.json: the job of the same name.
+    const nlohmann::json* found = nullptr;
+    for (const nlohmann::json& job : root["jobs"]) {
+      if (job.is_object() && job.value("name", std::string()) == job_name && job.contains("model")) found = &job;
+    }
+    if (found == nullptr) return Status::NotFound(path + ": no job named '" + job_name + "' with a model");
+    model_text = (*found)["model"].dump();
+  }
+  Result<FsModel> model = FsModel::FromJson(model_text);
+  if (!model.ok()) return model.status().WithContext(path);
+  return model;
+}
 
 Result<std::vector<LinkJobSettings>> ParseLinkSettings(const ingest::ProjectConfig& config) {
   std::vector<LinkJobSettings> jobs;
@@ -463,8 +532,8 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
     for (const std::string& k : r.keys) VL_RETURN_IF_ERROR(CollectExprColumns(k, columns));
   }
   for (const ComparisonSpec& c : settings.comparisons) {
-    VL_RETURN_IF_ERROR(CollectExprColumns(c.column, columns));
-    VL_RETURN_IF_ERROR(CollectExprColumns(c.column2, columns));
+    VL_ASSIGN_OR_RETURN(std::vector<std::string> read, ComparisonColumns(c));
+    columns.insert(columns.end(), read.begin(), read.end());
     VL_RETURN_IF_ERROR(CollectExprColumns(c.tf_column, columns));
   }
   auto rs = RecordSet::Make(sources, columns, renames);
@@ -516,56 +585,6 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
   }
   VL_ASSIGN_OR_RETURN(ModelShape shape, ModelShape::Make(std::move(shapes)));
 
-  // u from random pairs.
-  t0 = Clock::now();
-  const bool link_only = settings.mode == LinkMode::kLink;
-  USamplingOptions uopts;
-  uopts.max_pairs = std::max<int64_t>(1, settings.u_sample_pairs);
-  uopts.seed = settings.seed;
-  FsModel init = FsModel::Default(shape, settings.initial_lambda);
-  if (records.size() >= 2) {
-    // The pairs come from one seeded stream; comparing them in parallel and
-    // summing counts (order-independent) gives the same u for any thread count.
-    auto pairs = SampleUPairs(
-        records.size(),
-        link_only ? PairFilter([&](int64_t a, int64_t b) { return records.source_index(a) != records.source_index(b); })
-                  : PairFilter(),
-        uopts);
-    if (pairs.ok()) {
-      const size_t num_pairs = pairs->size();
-      const size_t per_chunk = 8192;
-      const size_t num_chunks = (num_pairs + per_chunk - 1) / per_chunk;
-      std::vector<std::vector<std::vector<int64_t>>> counts(static_cast<size_t>(threads));
-      for (auto& per_worker : counts) {
-        for (int k = 0; k < num_k; ++k) per_worker.emplace_back(static_cast<size_t>(shape.num_levels(k)) + 1, 0);
-      }
-      ParallelChunks(num_chunks, threads, [&](size_t c, int w) {
-        std::vector<uint8_t> gamma(static_cast<size_t>(num_k));
-        auto& cnt = counts[static_cast<size_t>(w)];
-        const size_t end = std::min(num_pairs, (c + 1) * per_chunk);
-        for (size_t i = c * per_chunk; i < end; ++i) {
-          comparator.Compare((*pairs)[i].first, (*pairs)[i].second, gamma.data());
-          for (int k = 0; k < num_k; ++k) {
-            const uint8_t level = gamma[static_cast<size_t>(k)];
-            auto& ck = cnt[static_cast<size_t>(k)];
-            ++ck[level == kGammaNull ? ck.size() - 1 : level];
-          }
-        }
-      });
-      for (size_t w = 1; w < counts.size(); ++w) {
-        for (int k = 0; k < num_k; ++k) {
-          for (size_t l = 0; l < counts[0][static_cast<size_t>(k)].size(); ++l) {
-            counts[0][static_cast<size_t>(k)][l] += counts[w][static_cast<size_t>(k)][l];
-          }
-        }
-      }
-      const auto u = SmoothU(shape, counts[0], uopts.pseudo_count);
-      result.u_pairs_sampled = static_cast<int64_t>(num_pairs);
-      for (int k = 0; k < num_k; ++k) VL_RETURN_IF_ERROR(init.set_u(k, u[static_cast<size_t>(k)]));
-    }
-  }
-  result.seconds.u_sampling = SecondsSince(t0);
-
   // Which comparisons each blocking rule decides: those reading a column the
   // rule's keys read. Within a rule's candidates they agree by construction,
   // matches or not, so they carry no evidence there and are left out (set to
@@ -576,121 +595,187 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
     std::vector<std::string> key_cols;
     for (const std::string& key : blocker.rule(r).keys) VL_RETURN_IF_ERROR(CollectExprColumns(key, key_cols));
     for (int k = 0; k < num_k; ++k) {
-      std::vector<std::string> cols;
-      const ComparisonSpec& spec = comparator.spec(k);
-      VL_RETURN_IF_ERROR(CollectExprColumns(spec.column, cols));
-      VL_RETURN_IF_ERROR(CollectExprColumns(spec.column2, cols));
+      VL_ASSIGN_OR_RETURN(const std::vector<std::string> cols, ComparisonColumns(comparator.spec(k)));
       bool hit = false;
       for (const std::string& c : cols) hit = hit || std::find(key_cols.begin(), key_cols.end(), c) != key_cols.end();
       if (hit) decided[static_cast<size_t>(r)].push_back(k);
     }
   }
 
-  // Pass 1: agreement-pattern counts, two kinds. Training counts take every
-  // pair of every rule's blocks (a pair found by two rules counts for both,
-  // as in separate training sessions) with that rule's decided comparisons
-  // left out; candidate counts take each candidate pair once, whole.
-  t0 = Clock::now();
   const auto chunks = Chunks(blocker, threads);
-  // Per-worker counts: merging is a sum, so the result does not depend on
-  // which worker took which chunk.
-  const bool per_rule = settings.nonmatch == "per_rule";
   const int num_rules = blocker.num_rules();
-  std::vector<PatternCounts> train_counts(static_cast<size_t>(threads), PatternCounts(shape));
-  std::vector<PatternCounts> cand_counts(static_cast<size_t>(threads), PatternCounts(shape));
-  // Per rule, its own candidates (not its whole blocks): the pairs it scores.
-  std::vector<std::vector<PatternCounts>> rule_counts(
-      per_rule ? static_cast<size_t>(threads) : 0,
-      std::vector<PatternCounts>(static_cast<size_t>(num_rules), PatternCounts(shape)));
-  ParallelChunks(chunks.size(), threads, [&](size_t c, int w) {
-    std::vector<uint8_t> gamma(static_cast<size_t>(num_k));
-    PatternCounts& train = train_counts[static_cast<size_t>(w)];
-    PatternCounts& cand = cand_counts[static_cast<size_t>(w)];
-    for (int64_t block = chunks[c].first; block < chunks[c].second; ++block) {
-      const int rule = blocker.block_rule(block);
-      const std::vector<int>& off = decided[static_cast<size_t>(rule)];
-      blocker.ForEachPairInBlocksWithCover(block, block + 1, [&](int64_t a, int64_t b, bool covered) {
-        comparator.Compare(a, b, gamma.data());
-        if (!covered) cand.Add(gamma.data());
-        for (int k : off) gamma[static_cast<size_t>(k)] = kGammaNull;
-        train.Add(gamma.data());
-        if (per_rule && !covered) {
-          rule_counts[static_cast<size_t>(w)][static_cast<size_t>(rule)].Add(gamma.data());
-        }
-      });
-    }
-  });
-  PatternCounts counts(shape);
-  for (const PatternCounts& c : train_counts) counts.Merge(c);
-  PatternCounts candidates(shape);
-  for (const PatternCounts& c : cand_counts) candidates.Merge(c);
-  train_counts.clear();
-  cand_counts.clear();
-  result.seconds.pattern_counting = SecondsSince(t0);
 
-  // EM over the pattern counts.
-  t0 = Clock::now();
-  if (counts.size() == 0) {
-    result.model = init;
-    result.fit.model = init;
+  if (!settings.model_path.empty()) {
+    // A saved model (next month's run reusing a trained one): no sampling, no
+    // EM; pass 2 scores with it as it is.
+    t0 = Clock::now();
+    VL_ASSIGN_OR_RETURN(FsModel loaded, LoadLinkModel(settings.model_path, settings.name));
+    if (!(loaded.shape() == shape)) {
+      return Status::InvalidArgument("link job '" + settings.name + "': the model in " + settings.model_path +
+                                     " does not fit the job's comparisons: " + ShapeDifference(loaded.shape(), shape));
+    }
+    result.model = loaded;
+    result.fit.model = loaded;
+    result.fit.converged = true;
+    result.seconds.em = SecondsSince(t0);
   } else {
-    auto fit = TrainEm(counts, init, settings.em);
-    if (!fit.ok()) return fit.status().WithContext("link job '" + settings.name + "'");
-    result.fit = std::move(*fit);
-    result.model = result.fit.model;
-    // EM's λ is the share of matches among training pairs. Scoring needs the
-    // prior of the whole pair space, the one random-pair u belongs to: with m
-    // and u fixed, EM for λ alone over all pairs in scope, taking pairs that
-    // no rule generated as non-matches:
-    //   λ ← Σ_γ n_γ P(match | γ, λ) / N_all   over the candidates' patterns.
-    double all_pairs = 0;
-    if (link_only) {
-      std::vector<double> per_source(static_cast<size_t>(records.num_sources()), 0);
-      for (int64_t r = 0; r < records.size(); ++r) per_source[static_cast<size_t>(records.source_index(r))] += 1;
-      double seen = 0;
-      for (double n : per_source) {
-        all_pairs += seen * n;
-        seen += n;
-      }
-    } else {
-      const double n = static_cast<double>(records.size());
-      all_pairs = n * (n - 1) / 2;
-    }
-    result.lambda_candidates = result.fit.model.lambda();
-    if (all_pairs > 0 && candidates.size() > 0) {
-      const std::vector<PatternCount> patterns = candidates.Sorted();
-      std::vector<double> bayes(patterns.size());  // Σ_k log2(m/u) per pattern
-      std::vector<uint8_t> gamma(static_cast<size_t>(num_k));
-      FsModel even = result.model;
-      VL_RETURN_IF_ERROR(even.set_lambda(0.5));
-      for (size_t i = 0; i < patterns.size(); ++i) {
-        shape.Decode(patterns[i].key, gamma.data());
-        bayes[i] = even.MatchWeight(gamma.data());  // prior weight 0 at λ = 1/2
-      }
-      double lambda = std::clamp(result.lambda_candidates * static_cast<double>(result.candidate_pairs) / all_pairs,
-                                 kMinLambda, 0.5);
-      for (int iter = 0; iter < 200; ++iter) {
-        const double prior = std::log2(lambda / (1 - lambda));
-        double expected = 0;
-        for (size_t i = 0; i < patterns.size(); ++i) {
-          expected += static_cast<double>(patterns[i].count) * WeightToProbability(prior + bayes[i]);
+    // u from random pairs.
+    t0 = Clock::now();
+    const bool link_only = settings.mode == LinkMode::kLink;
+    USamplingOptions uopts;
+    uopts.max_pairs = std::max<int64_t>(1, settings.u_sample_pairs);
+    uopts.seed = settings.seed;
+    FsModel init = FsModel::Default(shape, settings.initial_lambda);
+    if (records.size() >= 2) {
+      // The pairs come from one seeded stream; comparing them in parallel and
+      // summing counts (order-independent) gives the same u for any thread count.
+      auto pairs = SampleUPairs(
+          records.size(),
+          link_only ? PairFilter([&](int64_t a, int64_t b) { return records.source_index(a) != records.source_index(b); })
+                    : PairFilter(),
+          uopts);
+      if (pairs.ok()) {
+        const size_t num_pairs = pairs->size();
+        const size_t per_chunk = 8192;
+        const size_t num_chunks = (num_pairs + per_chunk - 1) / per_chunk;
+        std::vector<std::vector<std::vector<int64_t>>> counts(static_cast<size_t>(threads));
+        for (auto& per_worker : counts) {
+          for (int k = 0; k < num_k; ++k) per_worker.emplace_back(static_cast<size_t>(shape.num_levels(k)) + 1, 0);
         }
-        const double next = std::clamp(expected / all_pairs, kMinLambda, 0.5);
-        const bool done = std::abs(next - lambda) <= 1e-9 * lambda;
-        lambda = next;
-        if (done) break;
+        ParallelChunks(num_chunks, threads, [&](size_t c, int w) {
+          std::vector<uint8_t> gamma(static_cast<size_t>(num_k));
+          auto& cnt = counts[static_cast<size_t>(w)];
+          const size_t end = std::min(num_pairs, (c + 1) * per_chunk);
+          for (size_t i = c * per_chunk; i < end; ++i) {
+            comparator.Compare((*pairs)[i].first, (*pairs)[i].second, gamma.data());
+            for (int k = 0; k < num_k; ++k) {
+              const uint8_t level = gamma[static_cast<size_t>(k)];
+              auto& ck = cnt[static_cast<size_t>(k)];
+              ++ck[level == kGammaNull ? ck.size() - 1 : level];
+            }
+          }
+        });
+        for (size_t w = 1; w < counts.size(); ++w) {
+          for (int k = 0; k < num_k; ++k) {
+            for (size_t l = 0; l < counts[0][static_cast<size_t>(k)].size(); ++l) {
+              counts[0][static_cast<size_t>(k)][l] += counts[w][static_cast<size_t>(k)][l];
+            }
+          }
+        }
+        const auto u = SmoothU(shape, counts[0], uopts.pseudo_count);
+        result.u_pairs_sampled = static_cast<int64_t>(num_pairs);
+        for (int k = 0; k < num_k; ++k) VL_RETURN_IF_ERROR(init.set_u(k, u[static_cast<size_t>(k)]));
       }
-      VL_RETURN_IF_ERROR(result.model.set_lambda(lambda));
     }
-  }
-  if (per_rule && counts.size() > 0) {
-    std::vector<PatternCounts> merged(static_cast<size_t>(num_rules), PatternCounts(shape));
-    for (const auto& per_worker : rule_counts) {
-      for (int r = 0; r < num_rules; ++r) merged[static_cast<size_t>(r)].Merge(per_worker[static_cast<size_t>(r)]);
+    result.seconds.u_sampling = SecondsSince(t0);
+
+
+    // Pass 1: agreement-pattern counts, two kinds. Training counts take every
+    // pair of every rule's blocks (a pair found by two rules counts for both,
+    // as in separate training sessions) with that rule's decided comparisons
+    // left out; candidate counts take each candidate pair once, whole.
+    t0 = Clock::now();
+    // Per-worker counts: merging is a sum, so the result does not depend on
+    // which worker took which chunk.
+    const bool per_rule = settings.nonmatch == "per_rule";
+    std::vector<PatternCounts> train_counts(static_cast<size_t>(threads), PatternCounts(shape));
+    std::vector<PatternCounts> cand_counts(static_cast<size_t>(threads), PatternCounts(shape));
+    // Per rule, its own candidates (not its whole blocks): the pairs it scores.
+    std::vector<std::vector<PatternCounts>> rule_counts(
+        per_rule ? static_cast<size_t>(threads) : 0,
+        std::vector<PatternCounts>(static_cast<size_t>(num_rules), PatternCounts(shape)));
+    ParallelChunks(chunks.size(), threads, [&](size_t c, int w) {
+      std::vector<uint8_t> gamma(static_cast<size_t>(num_k));
+      PatternCounts& train = train_counts[static_cast<size_t>(w)];
+      PatternCounts& cand = cand_counts[static_cast<size_t>(w)];
+      for (int64_t block = chunks[c].first; block < chunks[c].second; ++block) {
+        const int rule = blocker.block_rule(block);
+        const std::vector<int>& off = decided[static_cast<size_t>(rule)];
+        const bool trains = blocker.rule(rule).train;
+        blocker.ForEachPairInBlocksWithCover(block, block + 1, [&](int64_t a, int64_t b, bool covered) {
+          comparator.Compare(a, b, gamma.data());
+          if (!covered) cand.Add(gamma.data());
+          for (int k : off) gamma[static_cast<size_t>(k)] = kGammaNull;
+          if (trains) train.Add(gamma.data());
+          if (per_rule && !covered) {
+            rule_counts[static_cast<size_t>(w)][static_cast<size_t>(rule)].Add(gamma.data());
+          }
+        });
+      }
+    });
+    PatternCounts counts(shape);
+    for (const PatternCounts& c : train_counts) counts.Merge(c);
+    PatternCounts candidates(shape);
+    for (const PatternCounts& c : cand_counts) candidates.Merge(c);
+    train_counts.clear();
+    cand_counts.clear();
+    result.seconds.pattern_counting = SecondsSince(t0);
+
+    // EM over the pattern counts.
+    t0 = Clock::now();
+    if (counts.size() == 0) {
+      result.model = init;
+      result.fit.model = init;
+    } else {
+      auto fit = TrainEm(counts, init, settings.em);
+      if (!fit.ok()) return fit.status().WithContext("link job '" + settings.name + "'");
+      result.fit = std::move(*fit);
+      result.model = result.fit.model;
+      // EM's λ is the share of matches among training pairs. Scoring needs the
+      // prior of the whole pair space, the one random-pair u belongs to: with m
+      // and u fixed, EM for λ alone over all pairs in scope, taking pairs that
+      // no rule generated as non-matches:
+      //   λ ← Σ_γ n_γ P(match | γ, λ) / N_all   over the candidates' patterns.
+      double all_pairs = 0;
+      if (link_only) {
+        std::vector<double> per_source(static_cast<size_t>(records.num_sources()), 0);
+        for (int64_t r = 0; r < records.size(); ++r) per_source[static_cast<size_t>(records.source_index(r))] += 1;
+        double seen = 0;
+        for (double n : per_source) {
+          all_pairs += seen * n;
+          seen += n;
+        }
+      } else {
+        const double n = static_cast<double>(records.size());
+        all_pairs = n * (n - 1) / 2;
+      }
+      result.lambda_candidates = result.fit.model.lambda();
+      if (all_pairs > 0 && candidates.size() > 0) {
+        const std::vector<PatternCount> patterns = candidates.Sorted();
+        std::vector<double> bayes(patterns.size());  // Σ_k log2(m/u) per pattern
+        std::vector<uint8_t> gamma(static_cast<size_t>(num_k));
+        FsModel even = result.model;
+        VL_RETURN_IF_ERROR(even.set_lambda(0.5));
+        for (size_t i = 0; i < patterns.size(); ++i) {
+          shape.Decode(patterns[i].key, gamma.data());
+          bayes[i] = even.MatchWeight(gamma.data());  // prior weight 0 at λ = 1/2
+        }
+        double lambda = std::clamp(result.lambda_candidates * static_cast<double>(result.candidate_pairs) / all_pairs,
+                                   kMinLambda, 0.5);
+        for (int iter = 0; iter < 200; ++iter) {
+          const double prior = std::log2(lambda / (1 - lambda));
+          double expected = 0;
+          for (size_t i = 0; i < patterns.size(); ++i) {
+            expected += static_cast<double>(patterns[i].count) * WeightToProbability(prior + bayes[i]);
+          }
+          const double next = std::clamp(expected / all_pairs, kMinLambda, 0.5);
+          const bool done = std::abs(next - lambda) <= 1e-9 * lambda;
+          lambda = next;
+          if (done) break;
+        }
+        VL_RETURN_IF_ERROR(result.model.set_lambda(lambda));
+      }
     }
-    VL_RETURN_IF_ERROR(TrainPerRule(shape, merged, settings.em, result));
+    if (per_rule && counts.size() > 0) {
+      std::vector<PatternCounts> merged(static_cast<size_t>(num_rules), PatternCounts(shape));
+      for (const auto& per_worker : rule_counts) {
+        for (int r = 0; r < num_rules; ++r) merged[static_cast<size_t>(r)].Merge(per_worker[static_cast<size_t>(r)]);
+      }
+      VL_RETURN_IF_ERROR(TrainPerRule(shape, merged, settings.em, result));
+    }
+    result.seconds.em = SecondsSince(t0);
+
   }
-  result.seconds.em = SecondsSince(t0);
 
   // Pass 2: score and keep the pairs that clear the floor.
   t0 = Clock::now();
@@ -793,6 +878,7 @@ std::string LinkJobJson(const LinkJobResult& r) {
   j["candidate_pairs"] = r.candidate_pairs;
   j["lambda_among_candidates"] = r.lambda_candidates;
   j["nonmatch"] = r.settings.nonmatch;
+  if (!r.settings.model_path.empty()) j["model_loaded_from"] = r.settings.model_path;
   if (!r.rule_lambda.empty()) {
     nlohmann::ordered_json rules = nlohmann::ordered_json::array();
     for (size_t i = 0; i < r.rule_lambda.size(); ++i) {
@@ -809,7 +895,8 @@ std::string LinkJobJson(const LinkJobResult& r) {
   }
   j["em"] = {{"converged", r.fit.converged}, {"iterations", std::move(em)}};
   nlohmann::ordered_json blocking = nlohmann::ordered_json::array();
-  for (const RuleReport& rule : r.blocking.rules) {
+  for (size_t rule_idx = 0; rule_idx < r.blocking.rules.size(); ++rule_idx) {
+    const RuleReport& rule = r.blocking.rules[rule_idx];
     nlohmann::ordered_json largest = nlohmann::ordered_json::array();
     for (const BlockInfo& b : rule.largest) largest.push_back({{"key", b.key}, {"size", b.size}});
     nlohmann::ordered_json skipped = nlohmann::ordered_json::array();
@@ -820,6 +907,9 @@ std::string LinkJobJson(const LinkJobResult& r) {
                         {"cumulative_pairs", rule.cumulative_pairs},
                         {"largest_blocks", std::move(largest)},
                         {"skipped_blocks", std::move(skipped)}});
+    if (rule_idx < r.settings.blocking.size() && !r.settings.blocking[rule_idx].train) {
+      blocking.back()["train"] = false;  // scored, not a training sample
+    }
   }
   j["blocking"] = std::move(blocking);
   // Chart data: m and u per level, and the weight histogram of candidate pairs.

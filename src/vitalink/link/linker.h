@@ -10,7 +10,8 @@
 // pair the comparisons its blocking rule decided (they agree by construction);
 // u comes from random pairs, m and λ from EM over the counts, and λ is then
 // rescaled from the candidate pairs to all pairs in scope, the space random-pair
-// u describes. Pass 2 blocks and compares again and
+// u describes. With a saved model (`model_path`) pass 1 is skipped and the
+// model scores as it is. Pass 2 blocks and compares again and
 // keeps the pairs whose match probability clears `keep_probability`. Pairs are
 // never all held at once. Threads split blocks into chunks whose results merge
 // in chunk order, so outputs do not depend on the thread count.
@@ -56,6 +57,11 @@ struct LinkJobSettings {
   /// whose non-matches agree on more than the rule's keys (siblings sharing a
   /// mother's ID share the household too).
   std::string nonmatch = "random_pairs";
+  /// A saved model to score with instead of training (`model` in [[link]],
+  /// resolved against the config's directory): a model JSON (FsModel::ToJson)
+  /// or a run's link/model.json, whose job of the same name is taken. Its
+  /// comparisons and levels must be the job's. Empty: train u, m and λ.
+  std::string model_path;
   uint64_t seed = 1;
   int threads = 0;  // 0 = all cores
 };
@@ -108,6 +114,11 @@ struct LinkJobResult {
 /// job then counts the true pairs among its candidates.
 Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::IngestResult& ingest,
                                  const std::vector<std::vector<int64_t>>* truth_entity = nullptr);
+
+/// Read the model for job `job_name` from `path`: a model JSON
+/// (FsModel::ToJson) or a run's link/model.json (the job of that name).
+/// IOError, ParseError, NotFound (no such job) or InvalidArgument (bad model).
+Result<FsModel> LoadLinkModel(const std::string& path, const std::string& job_name);
 
 /// Return the job's model, EM log, blocking report and chart data as JSON.
 std::string LinkJobJson(const LinkJobResult& result);

@@ -843,9 +843,16 @@ blocking = [
   ["mother_id_number", "year(birth_date)"],
   ["birth_date", "prefix(area_code, 9)"],
   ["pinyin(name)", "year(birth_date)"],
+  # Reports or register rows whose birth date was lost: the mother and the year of the
+  # report or registration. Scored, not trained on: its other candidates are siblings
+  # registered the same year, whom EM would learn as matches.
+  { keys = ["mother_id_number", "year(event_date)"], train = false },
 ]
 [link.columns.births]
 name = "child_name"
+event_date = "report_date"
+[link.columns.register]
+event_date = "registration_date"
 [[link.comparisons]]
 kind = "name_zh"
 column = "name"

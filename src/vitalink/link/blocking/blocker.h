@@ -46,6 +46,10 @@ std::string_view LinkModeName(LinkMode mode);
 /// Keys that must all be equal and non-null, e.g. {"surname_pinyin(name)", "year(birth_date)"}.
 struct BlockingRule {
   std::vector<std::string> keys;
+  /// Whether the rule's blocks are a training sample for EM (the linker's
+  /// pass 1). A rule whose non-matches are unlike random pairs (siblings
+  /// sharing a mother's ID) may generate candidates to score only.
+  bool train = true;
 
   /// Return "surname_pinyin(name) & year(birth_date)".
   std::string ToString() const;

@@ -7,6 +7,13 @@
 #include <cstring>
 #include <utility>
 
+#include <map>
+#include <string>
+#include <unordered_map>
+
+#include "vitalink/check/parser.h"
+#include "vitalink/check/program.h"
+#include "vitalink/check/rule_file.h"
 #include "vitalink/common/date.h"
 #include "vitalink/link/compare/string_metrics.h"
 #include "vitalink/link/derived.h"
@@ -14,8 +21,11 @@
 namespace vitalink::link {
 namespace {
 
-constexpr std::string_view kKindNames[] = {"exact", "string", "name_zh", "names_swapped",
-                                           "date", "citizen_id", "numeric", "prefix"};
+constexpr std::string_view kKindNames[] = {"exact",      "string",  "name_zh", "names_swapped",
+                                           "date",       "citizen_id", "numeric", "prefix",
+                                           "array_intersect", "custom"};
+constexpr char kKnownKinds[] =
+    "exact, string, name_zh, names_swapped, date, citizen_id, numeric, prefix, array_intersect, custom";
 constexpr std::string_view kMetricNames[] = {"jaro_winkler", "jaro", "levenshtein",
                                              "damerau_levenshtein", "jaccard"};
 constexpr std::string_view kDateLevelNames[] = {"exact", "day_month_swapped", "within_1_month",
@@ -60,6 +70,28 @@ inline uint64_t Load8(const char* p) {
   return w;
 }
 
+// Add the fields an expression of the rule language reads to `out`.
+void CollectFields(const check::Expr& e, std::vector<std::string>& out) {
+  if (e.kind == check::ExprKind::kField) out.push_back(e.text);
+  for (const auto& arg : e.args) CollectFields(*arg, out);
+}
+
+// Split `text` at `delimiter` into trimmed, non-empty values.
+std::vector<std::string_view> SplitValues(std::string_view text, std::string_view delimiter) {
+  std::vector<std::string_view> out;
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    size_t end = text.find(delimiter, begin);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view v = text.substr(begin, end - begin);
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    if (!v.empty()) out.push_back(v);
+    begin = end + delimiter.size();
+  }
+  return out;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -99,11 +131,22 @@ Result<ComparisonSpec> ParseComparisonSpec(const SpecFields& f) {
   spec.tf_column = f.tf_column;
   const auto kind_it = std::find(std::begin(kKindNames), std::end(kKindNames), f.kind);
   if (kind_it == std::end(kKindNames)) {
-    return SpecError(f, "unknown kind '" + f.kind +
-                            "' (known: exact, string, name_zh, names_swapped, date, citizen_id, numeric, prefix)");
+    return SpecError(f, "unknown kind '" + f.kind + "' (known: " + kKnownKinds + ")");
   }
   spec.kind = static_cast<ComparisonKind>(kind_it - std::begin(kKindNames));
-  if (f.column.empty()) return SpecError(f, "'column' is required");
+  if (spec.kind == ComparisonKind::kCustom) {
+    if (f.name.empty()) return SpecError(f, "'name' is required (a custom comparison has no column)");
+    if (!f.column.empty()) return SpecError(f, "'column' does not apply: the conditions name the fields");
+    if (f.tf) return SpecError(f, "'tf' does not apply to custom comparisons");
+  } else if (f.column.empty()) {
+    return SpecError(f, "'column' is required");
+  }
+  if (!f.labels.empty() && spec.kind != ComparisonKind::kCustom) {
+    return SpecError(f, "'labels' only apply to custom");
+  }
+  if (!f.delimiter.empty() && spec.kind != ComparisonKind::kArrayIntersect) {
+    return SpecError(f, "'delimiter' only applies to array_intersect");
+  }
   if (spec.kind == ComparisonKind::kNamesSwapped && f.column2.empty()) {
     return SpecError(f, "'column2' (the given-name column) is required");
   }
@@ -112,15 +155,17 @@ Result<ComparisonSpec> ParseComparisonSpec(const SpecFields& f) {
   }
   const bool uses_thresholds = spec.kind == ComparisonKind::kString ||
                                spec.kind == ComparisonKind::kNameZh ||
-                               spec.kind == ComparisonKind::kNumeric;
+                               spec.kind == ComparisonKind::kNumeric ||
+                               spec.kind == ComparisonKind::kArrayIntersect;
   if (!uses_thresholds && !f.thresholds.empty()) {
     return SpecError(f, "'thresholds' do not apply to kind " + f.kind);
   }
   if (!f.metric.empty() && spec.kind != ComparisonKind::kString) {
     return SpecError(f, "'metric' only applies to kind string");
   }
-  if (!f.levels.empty() && spec.kind != ComparisonKind::kDate && spec.kind != ComparisonKind::kCitizenId) {
-    return SpecError(f, "'levels' only apply to date and citizen_id");
+  if (!f.levels.empty() && spec.kind != ComparisonKind::kDate && spec.kind != ComparisonKind::kCitizenId &&
+      spec.kind != ComparisonKind::kCustom) {
+    return SpecError(f, "'levels' only apply to date, citizen_id and custom");
   }
   if (!f.lengths.empty() && spec.kind != ComparisonKind::kPrefix) {
     return SpecError(f, "'lengths' only apply to prefix");
@@ -229,6 +274,33 @@ Result<ComparisonSpec> ParseComparisonSpec(const SpecFields& f) {
       }
       descending = false;
       break;
+    case ComparisonKind::kArrayIntersect:
+      spec.delimiter = f.delimiter.empty() ? ";" : f.delimiter;
+      if (thresholds.empty()) thresholds = {1};
+      for (const double t : thresholds) {
+        if (t < 1 || t != std::floor(t) || t > 1000) {
+          return SpecError(f, "thresholds are counts of shared values, whole numbers >= 1, not " + FormatNumber(t));
+        }
+      }
+      break;
+    case ComparisonKind::kCustom: {
+      if (f.levels.empty()) {
+        return SpecError(f, "'levels' are required: conditions on l and r, strongest first, e.g. "
+                            "[\"l.mother_id_number == r.mother_id_number\"]");
+      }
+      if (f.levels.size() > 64) return SpecError(f, "at most 64 levels");
+      if (!f.labels.empty() && f.labels.size() != f.levels.size()) {
+        return SpecError(f, "'labels' needs one label per level (" + std::to_string(f.levels.size()) + ")");
+      }
+      for (size_t idx = 0; idx < f.levels.size(); ++idx) {
+        // Syntax now; fields and types when bound to the records (Comparator::Make).
+        Result<check::ExprPtr> e = check::ParseExpression(f.levels[idx]);
+        if (!e.ok()) return SpecError(f, "level " + std::to_string(idx + 1) + ": " + e.status().message());
+        spec.conditions.push_back(f.levels[idx]);
+        spec.condition_labels.push_back(f.labels.empty() ? f.levels[idx] : f.labels[idx]);
+      }
+      break;
+    }
     case ComparisonKind::kPrefix: {
       if (f.lengths.empty()) return SpecError(f, "'lengths' are required for prefix, e.g. [9, 6]");
       for (const int64_t n : f.lengths) {
@@ -249,6 +321,27 @@ Result<ComparisonSpec> ParseComparisonSpec(const SpecFields& f) {
   thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
   spec.thresholds = std::move(thresholds);
   return spec;
+}
+
+Result<std::vector<std::string>> ComparisonColumns(const ComparisonSpec& spec) {
+  std::vector<std::string> out;
+  for (const std::string* text : {&spec.column, &spec.column2}) {
+    if (text->empty()) continue;
+    VL_ASSIGN_OR_RETURN(KeyExpr e, ParseKeyExpr(*text));
+    const KeyExpr* base = &e;
+    while (base->arg) base = base->arg.get();
+    if (!base->column.empty()) out.push_back(base->column);
+  }
+  for (const std::string& condition : spec.conditions) {
+    VL_ASSIGN_OR_RETURN(check::ExprPtr e, check::ParseExpression(condition));
+    CollectFields(*e, out);
+  }
+  // First appearance order, each column once.
+  std::vector<std::string> unique;
+  for (std::string& c : out) {
+    if (std::find(unique.begin(), unique.end(), c) == unique.end()) unique.push_back(std::move(c));
+  }
+  return unique;
 }
 
 std::vector<ComparisonSpec> DefaultComparisonsForChinesePersons() {
@@ -345,6 +438,17 @@ struct Comparator::Compiled {
 
   // prefix: per length (descending) the prefix ids per record.
   std::vector<const uint32_t*> prefix_ids;
+
+  // array_intersect: per value (a distinct set of values; 0 = null) its sorted
+  // element ids elements[offsets[v] .. offsets[v + 1]) and in `signature` a bit
+  // per element; shared-value thresholds, strongest (largest) first.
+  std::vector<uint32_t> elements;
+  std::vector<uint32_t> min_shared;
+
+  // custom: the conditions, bound to a private copy of the columns they read
+  // (each record's row word is its index there).
+  std::shared_ptr<const Table> condition_table;
+  std::shared_ptr<const check::CompiledRules> conditions;
 };
 
 namespace {
@@ -469,6 +573,79 @@ void MaybeBuildLevelMatrix(Compiled& c) {
   }
 }
 
+// array_intersect: split each distinct string of `ids` into its set of values
+// once; equal sets (in any order, with repeats) share one value index, so
+// equal indices mean equal sets.
+void BuildValueSets(const std::vector<uint32_t>& ids, const StringPool& pool, std::string_view delimiter,
+                    Compiled& c) {
+  constexpr uint32_t kUnseen = 0xFFFFFFFFu;
+  std::vector<uint32_t> set_of_id(pool.size(), kUnseen);
+  std::unordered_map<std::string, uint32_t> element_ids;
+  std::map<std::vector<uint32_t>, uint32_t> set_index;
+  c.value_of.resize(ids.size());
+  c.offsets = {0, 0};
+  c.signature = {0};
+  std::vector<uint32_t> elems;
+  for (size_t rec = 0; rec < ids.size(); ++rec) {
+    const uint32_t id = ids[rec];
+    if (id == StringPool::kNull) {
+      c.value_of[rec] = 0;
+      continue;
+    }
+    uint32_t& v = set_of_id[id];
+    if (v == kUnseen) {
+      elems.clear();
+      for (const std::string_view e : SplitValues(pool.Get(id), delimiter)) {
+        elems.push_back(element_ids.emplace(std::string(e), static_cast<uint32_t>(element_ids.size())).first->second);
+      }
+      std::sort(elems.begin(), elems.end());
+      elems.erase(std::unique(elems.begin(), elems.end()), elems.end());
+      if (elems.empty()) {
+        v = 0;  // only delimiters and blanks: no value
+      } else {
+        auto [it, added] = set_index.emplace(elems, static_cast<uint32_t>(c.offsets.size() - 1));
+        if (added) {
+          uint64_t sig = 0;
+          for (const uint32_t e : elems) sig |= uint64_t{1} << ((e * 0x9E3779B1u) >> 26);
+          c.elements.insert(c.elements.end(), elems.begin(), elems.end());
+          c.offsets.push_back(static_cast<uint32_t>(c.elements.size()));
+          c.signature.push_back(sig);
+        }
+        v = it->second;
+      }
+    }
+    c.value_of[rec] = v;
+  }
+}
+
+// Return the array_intersect level of non-null value sets va and vb.
+uint8_t IntersectLevel(const Compiled& c, uint32_t va, uint32_t vb) {
+  if (va == vb) return c.top;
+  // Disjoint signatures: no shared value, whatever the thresholds.
+  if ((c.signature[va] & c.signature[vb]) == 0) return 0;
+  const uint32_t* x = c.elements.data() + c.offsets[va];
+  const uint32_t* x_end = c.elements.data() + c.offsets[va + 1];
+  const uint32_t* y = c.elements.data() + c.offsets[vb];
+  const uint32_t* y_end = c.elements.data() + c.offsets[vb + 1];
+  uint32_t shared = 0;
+  while (x != x_end && y != y_end) {
+    if (*x < *y) {
+      ++x;
+    } else if (*y < *x) {
+      ++y;
+    } else {
+      ++shared;
+      ++x;
+      ++y;
+    }
+  }
+  const size_t levels = c.min_shared.size();
+  for (size_t idx = 0; idx < levels; ++idx) {
+    if (shared >= c.min_shared[idx]) return static_cast<uint8_t>(levels - idx);
+  }
+  return 0;
+}
+
 inline int64_t Int64At(const uint32_t* w) {
   return static_cast<int64_t>((uint64_t{w[1]} << 32) | w[0]);
 }
@@ -479,7 +656,9 @@ size_t NumWords(const Compiled& c) {
     case ComparisonKind::kExact: return c.exact_int ? 2 : 1;
     case ComparisonKind::kString:
     case ComparisonKind::kNameZh:
-    case ComparisonKind::kCitizenId: return 1;
+    case ComparisonKind::kCitizenId:
+    case ComparisonKind::kArrayIntersect:
+    case ComparisonKind::kCustom: return 1;
     case ComparisonKind::kNamesSwapped: return 6;
     case ComparisonKind::kDate:
     case ComparisonKind::kNumeric: return 2;
@@ -503,7 +682,11 @@ void WriteWords(const Compiled& c, size_t rec, uint32_t* out) {
     case ComparisonKind::kString:
     case ComparisonKind::kNameZh:
     case ComparisonKind::kCitizenId:
+    case ComparisonKind::kArrayIntersect:
       out[0] = c.value_of[rec];
+      break;
+    case ComparisonKind::kCustom:
+      out[0] = static_cast<uint32_t>(rec);
       break;
     case ComparisonKind::kNamesSwapped:
       out[0] = c.ids[rec];
@@ -621,6 +804,28 @@ uint8_t CompareCompiled(const Compiled& c, const uint32_t* ra, const uint32_t* r
       return 0;
     }
 
+    case ComparisonKind::kArrayIntersect: {
+      const uint32_t va = ra[0];
+      const uint32_t vb = rb[0];
+      if (va == 0 || vb == 0) return kNullLevel;
+      if (!c.level_matrix.empty()) return c.level_matrix[va * c.matrix_dim + vb];
+      return IntersectLevel(c, va, vb);
+    }
+
+    case ComparisonKind::kCustom: {
+      // The first condition that passes gives the level; none passing, the
+      // pair is else when every condition failed and undecided (null) when
+      // one could not be evaluated.
+      check::Outcome outcomes[64];
+      c.conditions->EvaluatePair(ra[0], rb[0], outcomes);
+      bool missing = false;
+      for (uint8_t idx = 0; idx < c.top; ++idx) {
+        if (outcomes[idx] == check::Outcome::kPass) return static_cast<uint8_t>(c.top - idx);
+        missing = missing || outcomes[idx] == check::Outcome::kMissing;
+      }
+      return missing ? kNullLevel : 0;
+    }
+
     case ComparisonKind::kPrefix: {
       if (ra[0] == StringPool::kNull || rb[0] == StringPool::kNull) return kNullLevel;
       if (ra[0] == rb[0]) return c.top;
@@ -679,7 +884,12 @@ Result<Comparator> Comparator::Make(RecordSet& rs, std::vector<ComparisonSpec> s
   // Derived columns first: adding columns never moves existing column data,
   // but resolving everything up front keeps the pointers below obviously valid.
   for (const ComparisonSpec& spec : specs) {
-    std::vector<std::string> exprs = {spec.column};
+    std::vector<std::string> exprs;
+    if (spec.kind == ComparisonKind::kCustom) {
+      VL_ASSIGN_OR_RETURN(exprs, ComparisonColumns(spec));
+    } else {
+      exprs.push_back(spec.column);
+    }
     if (spec.kind == ComparisonKind::kNameZh) {
       exprs.push_back("pinyin(" + spec.column + ")");
       exprs.push_back("pinyin_fuzzy(" + spec.column + ")");
@@ -859,6 +1069,60 @@ Result<Comparator> Comparator::Make(RecordSet& rs, std::vector<ComparisonSpec> s
           labels.push_back(ThresholdLabel(spec, *it));
         }
         labels.push_back("exact");
+        break;
+      }
+      case ComparisonKind::kArrayIntersect: {
+        VL_ASSIGN_OR_RETURN(const Column* col, ResolveColumn(rs, spec, spec.column, true, false, false));
+        BuildValueSets(col->strings(), rs.pool(), spec.delimiter, c);
+        for (const double t : spec.thresholds) c.min_shared.push_back(static_cast<uint32_t>(t));
+        for (auto it = spec.thresholds.rbegin(); it != spec.thresholds.rend(); ++it) {
+          labels.push_back("shared>=" + FormatNumber(*it));
+        }
+        labels.push_back("exact");
+        c.top = static_cast<uint8_t>(labels.size() - 1);
+        // Few distinct sets (a code list): every pair's level, precomputed.
+        const size_t dim = c.offsets.size() - 1;
+        if (dim - 1 <= kMaxMatrixValues) {
+          c.matrix_dim = dim;
+          c.level_matrix.assign(dim * dim, kNullLevel);
+          for (uint32_t va = 1; va < dim; ++va) {
+            for (uint32_t vb = 1; vb < dim; ++vb) c.level_matrix[va * dim + vb] = IntersectLevel(c, va, vb);
+          }
+        }
+        break;
+      }
+      case ComparisonKind::kCustom: {
+        // The conditions read a private copy of their columns, so the
+        // Comparator stays independent of later changes to `rs`.
+        VL_CHECK(!spec.conditions.empty() && spec.conditions.size() <= 64);  // ParseComparisonSpec's limits
+        VL_ASSIGN_OR_RETURN(std::vector<std::string> fields, ComparisonColumns(spec));
+        auto own = std::make_shared<Table>(rs.table().shared_pool());
+        for (const std::string& field : fields) {
+          const Column* src = rs.table().GetColumn(field);
+          VL_CHECK(src != nullptr);  // added above
+          Column& dst = own->AddColumn(field, src->type());
+          dst.mutable_strings() = src->strings();
+          dst.mutable_dates() = src->dates();
+          dst.mutable_ints() = src->ints();
+        }
+        VL_CHECK(rs.size() < (int64_t{1} << 32));
+        for (int64_t rec = 0; rec < rs.size(); ++rec) own->AppendRowOrigin(rec + 1);
+        check::RuleSet rules;
+        for (size_t idx = 0; idx < spec.conditions.size(); ++idx) {
+          Result<check::Rule> rule = check::MakeRule("level_" + std::to_string(idx + 1), spec.conditions[idx]);
+          if (!rule.ok()) return rule.status().WithContext("comparison '" + spec.display_name() + "' (custom)");
+          rules.rules.push_back(std::move(*rule));
+        }
+        check::BindOptions options;
+        options.source_name = spec.display_name();
+        options.pair_fields = true;
+        Result<check::CompiledRules> bound = check::CompiledRules::Compile(rules, *own, options);
+        if (!bound.ok()) return bound.status().WithContext("comparison '" + spec.display_name() + "' (custom)");
+        c.conditions = std::make_shared<const check::CompiledRules>(std::move(*bound));
+        c.condition_table = std::move(own);
+        for (auto it = spec.condition_labels.rbegin(); it != spec.condition_labels.rend(); ++it) {
+          labels.push_back(*it);
+        }
         break;
       }
       case ComparisonKind::kPrefix: {

@@ -32,6 +32,16 @@
 //                  (percentage, t a fraction) | else; integer or date columns
 //   prefix         exact | first n code points equal for each n … | else
 //                  (area codes: village, township, county)
+//   array_intersect  a field holding several values ("张伟;张卫东", former
+//                  names or aliases) split at `delimiter`: exact (equal sets) |
+//                  at least t shared values for each t … | else; null when
+//                  either side has no value
+//   custom         conditions of the rule language (docs/RULES.md) over the
+//                  pair's records l and r, strongest first:
+//                  "l.mother_id_number == r.mother_id_number and
+//                   abs(l.birth_weight - r.birth_weight) <= 100" | … | else.
+//                  The first condition that passes gives the level; when none
+//                  passes the level is else if all fail, null if any is missing.
 // The columns may be key expressions ("given_pinyin(name)", see derived.h).
 #pragma once
 
@@ -48,7 +58,9 @@ namespace vitalink::link {
 /// The level of a comparison where either value is missing.
 inline constexpr uint8_t kNullLevel = 255;
 
-enum class ComparisonKind { kExact, kString, kNameZh, kNamesSwapped, kDate, kCitizenId, kNumeric, kPrefix };
+enum class ComparisonKind {
+  kExact, kString, kNameZh, kNamesSwapped, kDate, kCitizenId, kNumeric, kPrefix, kArrayIntersect, kCustom
+};
 enum class StringMetric { kJaroWinkler, kJaro, kLevenshtein, kDamerauLevenshtein, kJaccard };
 enum class DateLevel { kExact, kDayMonthSwapped, kWithinMonth, kWithinYear };
 enum class CitizenIdLevel { kExact, kOneDigit, kTransposition, kSameBirthDate };
@@ -78,6 +90,12 @@ struct ComparisonSpec {
   std::vector<CitizenIdLevel> id_levels;       // in strength order, kExact first
   NumericMode numeric_mode = NumericMode::kAbsolute;
   std::vector<int> prefix_lengths;  // prefix: lengths sorted descending
+  /// array_intersect: the separator of the values in a field (";" by default);
+  /// thresholds are the shared-value counts, descending.
+  std::string delimiter;
+  /// custom: the level conditions, strongest first, and their labels.
+  std::vector<std::string> conditions;
+  std::vector<std::string> condition_labels;
   bool tf = false;                  // term-frequency adjust the exact level
   std::string tf_column;            // values looked up for tf (the column when empty)
 
@@ -85,16 +103,26 @@ struct ComparisonSpec {
   const std::string& display_name() const { return name.empty() ? column : name; }
 };
 
+/// Return the base columns `spec` reads, each once in order of appearance:
+/// those of column and column2 (key expressions reduced to their column) and
+/// the fields of custom conditions.
+Result<std::vector<std::string>> ComparisonColumns(const ComparisonSpec& spec);
+
 /// Loose key → value fields, as read from `[[link.comparisons]]` in the
 /// project TOML; empty/zero fields take the kind's defaults.
 struct SpecFields {
   std::string name;
-  std::string kind;    // exact, string, name_zh, names_swapped, date, citizen_id, numeric, prefix
+  std::string kind;    // exact, string, name_zh, names_swapped, date, citizen_id, numeric, prefix,
+                       // array_intersect, custom
   std::string column;
   std::string column2;
   std::string metric;  // string: jaro_winkler (default), jaro, levenshtein, damerau_levenshtein, jaccard
   std::vector<double> thresholds;
-  std::vector<std::string> levels;  // date / citizen_id: the levels wanted (names as labels)
+  /// date / citizen_id: the levels wanted (names as labels); custom: the
+  /// conditions, strongest first.
+  std::vector<std::string> levels;
+  std::vector<std::string> labels;  // custom: one label per condition (default: the condition)
+  std::string delimiter;            // array_intersect: value separator (default ";")
   std::vector<int64_t> lengths;     // prefix: e.g. [9, 6]
   std::string mode;                 // numeric: absolute (default) or percentage
   int64_t q = 0;                    // jaccard q-gram width (default 1)
@@ -119,8 +147,10 @@ class Comparator {
   /// string columns with at most 512 distinct values get every value pair's
   /// level precomputed (≤ 256 KiB each), so comparing them is one lookup.
   /// Memory: one row of 4-byte words per record holding what every comparison
-  /// reads (record-major, so a pair touches two rows). The Comparator copies
-  /// what it needs; `rs` may change afterwards without affecting it.
+  /// reads (record-major, so a pair touches two rows); custom comparisons also
+  /// keep a copy of the columns their conditions read. The Comparator copies
+  /// what it needs; `rs` may change afterwards without affecting it. Custom
+  /// conditions are bound here: unknown fields and type errors fail Make.
   static Result<Comparator> Make(RecordSet& rs, std::vector<ComparisonSpec> specs);
 
   Comparator(Comparator&&) noexcept;

@@ -256,6 +256,103 @@ TEST_F(ComparisonTest, ComparatorLevelsLabelsAndErrors) {
   EXPECT_NE(wrong.status().message().find("type text"), std::string::npos) << wrong.status().message();
 }
 
+TEST_F(ComparisonTest, ArrayIntersect) {
+  // Former names and aliases, ';'-separated; order, repeats and blanks do not matter.
+  Load({{"aliases", FieldType::kText}},
+       {{"张伟;张卫东;小伟"},
+        {"小伟; 张卫东 ;张伟"},  // the same set
+        {"张伟;张卫东"},          // two shared
+        {"小伟;李雷"},            // one shared
+        {"李雷;韩梅梅"},          // none
+        {"张伟;张卫东;小伟;李雷"},  // three shared, not equal
+        {";;"},                   // no value
+        {""}});
+  SpecFields f = Fields("array_intersect", "aliases");
+  f.thresholds = {1, 2};
+  EXPECT_EQ(LevelsAgainstFirst(Spec(f)), (std::vector<int>{3, 2, 1, 0, 2, kNull, kNull}));
+  f.thresholds = {3};
+  EXPECT_EQ(LevelsAgainstFirst(Spec(f)), (std::vector<int>{2, 0, 0, 0, 1, kNull, kNull}));
+  f.thresholds = {};  // default: at least one shared value
+  EXPECT_EQ(LevelsAgainstFirst(Spec(f)), (std::vector<int>{2, 1, 1, 0, 1, kNull, kNull}));
+
+  Load({{"aliases", FieldType::kText}}, {{"a|b"}, {"b|c"}, {"a;b"}, {"b|a|"}});
+  f.delimiter = "|";
+  EXPECT_EQ(LevelsAgainstFirst(Spec(f)), (std::vector<int>{1, 0, 2}));  // "a;b" is one value here
+  Result<Comparator> cmp = Comparator::Make(*rs_, {Spec(f)});
+  ASSERT_TRUE(cmp.ok());
+  EXPECT_EQ(cmp->level_labels(0), (std::vector<std::string>{"else", "shared>=1", "exact"}));
+
+  SpecFields bad = Fields("array_intersect", "aliases");
+  bad.thresholds = {0.5};
+  EXPECT_FALSE(ParseComparisonSpec(bad).ok());
+  bad.thresholds = {};
+  bad.metric = "jaro";
+  EXPECT_FALSE(ParseComparisonSpec(bad).ok());
+  SpecFields delim = Fields("exact", "aliases");
+  delim.delimiter = "|";
+  EXPECT_FALSE(ParseComparisonSpec(delim).ok());
+}
+
+TEST_F(ComparisonTest, Custom) {
+  Load({{"mother_id_number", FieldType::kCode}, {"birth_weight", FieldType::kInteger}, {"name", FieldType::kText}},
+       {{"M1", "3200", "张伟"},
+        {"M1", "3250", "张卫"},  // same mother, 50 g apart
+        {"M1", "3500", "张伟"},  // same mother, 300 g apart
+        {"M2", "3200", "张伟"},  // another mother
+        {"M1", "", "张伟"},      // same mother, weight missing: level 1 at least
+        {"", "3200", "张伟"},    // mother missing, nothing passes: null
+        {"", "", ""}});
+  SpecFields f;
+  f.kind = "custom";
+  f.name = "mother_weight";
+  f.levels = {"l.mother_id_number == r.mother_id_number and abs(l.birth_weight - r.birth_weight) <= 100",
+              "l.mother_id_number == r.mother_id_number"};
+  f.labels = {"same_mother_weight_100", "same_mother"};
+  const ComparisonSpec spec = Spec(f);
+  EXPECT_EQ(LevelsAgainstFirst(spec), (std::vector<int>{2, 1, 0, 1, kNull, kNull}));
+  Result<Comparator> cmp = Comparator::Make(*rs_, {spec});
+  ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+  EXPECT_EQ(cmp->level_labels(0), (std::vector<std::string>{"else", "same_mother", "same_mother_weight_100"}));
+  EXPECT_EQ(cmp->name(0), "mother_weight");
+  EXPECT_EQ(ComparisonColumns(spec).value(), (std::vector<std::string>{"mother_id_number", "birth_weight"}));
+
+  // None passing: else when all fail, null when one is missing.
+  SpecFields g = f;
+  g.labels = {};
+  g.levels = {"l.name == r.name", "l.birth_weight == r.birth_weight"};
+  const ComparisonSpec either = Spec(g);
+  EXPECT_EQ(either.condition_labels[1], "l.birth_weight == r.birth_weight");  // labels default to the conditions
+  EXPECT_EQ(LevelsAgainstFirst(either), (std::vector<int>{0, 2, 2, 2, 2, kNull}));
+
+  // Errors: syntax at parse time, fields and types when bound.
+  SpecFields bad = f;
+  bad.levels = {"l.mother_id_number = r.mother_id_number"};
+  bad.labels = {};
+  Result<ComparisonSpec> syntax = ParseComparisonSpec(bad);
+  ASSERT_FALSE(syntax.ok());
+  EXPECT_NE(syntax.status().message().find("use '==' to compare"), std::string::npos) << syntax.status().message();
+  bad.levels = {"l.mother == r.mother_id_number"};
+  Result<Comparator> unknown = Comparator::Make(*rs_, {Spec(bad)});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("mother"), std::string::npos) << unknown.status().message();
+  bad.levels = {"l.name == r.birth_weight"};
+  Result<Comparator> types = Comparator::Make(*rs_, {Spec(bad)});
+  ASSERT_FALSE(types.ok());
+  EXPECT_NE(types.status().message().find("cannot compare text with integer"), std::string::npos)
+      << types.status().message();
+  bad.levels = {"mother_id_number == r.mother_id_number"};
+  EXPECT_FALSE(Comparator::Make(*rs_, {Spec(bad)}).ok());
+  SpecFields no_name = f;
+  no_name.name = "";
+  EXPECT_FALSE(ParseComparisonSpec(no_name).ok());
+  SpecFields with_column = f;
+  with_column.column = "name";
+  EXPECT_FALSE(ParseComparisonSpec(with_column).ok());
+  SpecFields labels = f;
+  labels.labels = {"one"};
+  EXPECT_FALSE(ParseComparisonSpec(labels).ok());
+}
+
 TEST_F(ComparisonTest, PresetBindsToCountyColumns) {
   const std::string id = MakeCitizenId(430182, DaysFromCivil({1990, 3, 15}), 21);
   Load({{"id_number", FieldType::kCode},
@@ -295,10 +392,12 @@ TEST_F(ComparisonTest, AgreesWithReferenceOnRandomRecords) {
     }
     const CivilDate d{1990 + static_cast<int>(rng() % 2), 1 + static_cast<int>(rng() % 12),
                       1 + static_cast<int>(rng() % 12)};
+    std::string aliases;
+    for (uint32_t k = rng() % 4; k > 0; --k) aliases += names[rng() % names.size()] + (rng() % 3 == 0 ? " ; " : ";");
     rows.push_back({names[rng() % names.size()], surnames[rng() % surnames.size()],
                     surnames[rng() % surnames.size()], rng() % 8 == 0 ? "" : FormatDate(DaysFromCivil(d)), id,
                     rng() % 8 == 0 ? "" : std::to_string(2500 + rng() % 1000),
-                    "43018210" + std::to_string(rng() % 3) + "00" + std::to_string(rng() % 3)});
+                    "43018210" + std::to_string(rng() % 3) + "00" + std::to_string(rng() % 3), aliases});
   }
   Load({{"name", FieldType::kText},
         {"surname", FieldType::kText},
@@ -306,9 +405,20 @@ TEST_F(ComparisonTest, AgreesWithReferenceOnRandomRecords) {
         {"birth_date", FieldType::kDate},
         {"id_number", FieldType::kCode},
         {"birth_weight", FieldType::kInteger},
-        {"area_code", FieldType::kCode}},
+        {"area_code", FieldType::kCode},
+        {"aliases", FieldType::kText}},
        rows);
   std::vector<ComparisonSpec> specs;
+  SpecFields intersect = Fields("array_intersect", "aliases");
+  intersect.thresholds = {1, 2};
+  specs.push_back(Spec(intersect));
+  SpecFields custom;
+  custom.kind = "custom";
+  custom.name = "custom";
+  custom.levels = {"l.name == r.name and abs(l.birth_weight - r.birth_weight) <= 300",
+                   "days_between(l.birth_date, r.birth_date) <= 40 and l.surname != r.given_name",
+                   "starts_with(r.area_code, '4301821001') or is_missing(l.id_number)"};
+  specs.push_back(Spec(custom));
   for (const char* metric : {"jaro_winkler", "jaro", "levenshtein", "damerau_levenshtein", "jaccard"}) {
     SpecFields f = Fields("string", "name");
     f.metric = metric;
@@ -389,6 +499,11 @@ TEST_F(ComparisonTest, AgreesWithReferenceWithoutLevelMatrix) {
   SpecFields zh = Fields("name_zh", "name");
   zh.thresholds = {0.9, 0.6};
   specs.push_back(Spec(zh));
+  // Words split at 'a' into sets: well over 512 distinct sets.
+  SpecFields intersect = Fields("array_intersect", "name");
+  intersect.delimiter = "a";
+  intersect.thresholds = {1, 2};
+  specs.push_back(Spec(intersect));
   Result<Comparator> cmp = Comparator::Make(*rs_, specs);
   ASSERT_TRUE(cmp.ok());
   std::vector<uint8_t> gamma(specs.size());

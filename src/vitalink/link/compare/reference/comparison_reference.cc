@@ -3,8 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "vitalink/check/lexer.h"
+#include "vitalink/check/program.h"
+#include "vitalink/check/rule_file.h"
 
 #include "vitalink/common/date.h"
 #include "vitalink/common/utf8.h"
@@ -28,9 +34,74 @@ uint8_t ThresholdLevel(const std::vector<double>& thresholds, Pass pass) {
   return 0;
 }
 
+// The set of trimmed, non-empty values of `text` split at `delimiter`.
+std::set<std::string> ValueSet(const std::string& text, const std::string& delimiter) {
+  std::set<std::string> out;
+  std::string rest = text;
+  while (true) {
+    const size_t pos = rest.find(delimiter);
+    std::string v = rest.substr(0, pos);
+    const size_t first = v.find_first_not_of(" \t");
+    if (first != std::string::npos) out.insert(v.substr(first, v.find_last_not_of(" \t") - first + 1));
+    if (pos == std::string::npos) break;
+    rest = rest.substr(pos + delimiter.size());
+  }
+  return out;
+}
+
+// custom, the slow way: rewrite l.x / r.x to plain fields x__l / x__r, put
+// both records' values in a one-row table and run each condition through the
+// column-wise rule evaluator (not the pair path the Comparator uses).
+uint8_t ReferenceCustomLevel(const RecordSet& rs, const ComparisonSpec& spec, int64_t a, int64_t b) {
+  Table row(rs.table().shared_pool());
+  row.AppendRowOrigin(1);
+  std::set<std::string> added;
+  std::vector<check::Outcome> outcomes;
+  for (const std::string& condition : spec.conditions) {
+    std::vector<check::Token> tokens;
+    check::ExprError error;
+    VL_CHECK(check::Lex(condition, &tokens, &error));
+    std::string text;
+    for (size_t idx = 0; idx < tokens.size(); ++idx) {
+      const check::Token& t = tokens[idx];
+      if (t.kind == check::TokenKind::kIdent && idx + 2 < tokens.size() &&
+          tokens[idx + 1].kind == check::TokenKind::kDot) {
+        const std::string& field = tokens[idx + 2].text;
+        const std::string name = field + "__" + t.text;
+        if (added.insert(name).second) {
+          const Column& src = *rs.table().GetColumn(field);
+          Column& dst = row.AddColumn(name, src.type());
+          const int64_t rec = t.text == "l" ? a : b;
+          if (src.is_string()) dst.AppendString(src.string_id(rec));
+          if (src.type() == FieldType::kDate) dst.AppendDate(src.date(rec));
+          if (src.type() == FieldType::kInteger) dst.AppendInt(src.integer(rec));
+        }
+        text += " " + name + " ";
+        idx += 2;
+      } else {
+        text += " " + std::string(condition.substr(static_cast<size_t>(t.span.offset), static_cast<size_t>(t.span.length))) + " ";
+      }
+    }
+    Result<check::Rule> rule = check::MakeRule("c", text);
+    VL_CHECK(rule.ok());
+    check::RuleSet rules;
+    rules.rules.push_back(std::move(*rule));
+    Result<check::CheckResult> r = check::RunChecks(rules, row, {});
+    VL_CHECK(r.ok());
+    outcomes.push_back(r->outcomes[0][0]);
+  }
+  bool missing = false;
+  for (size_t idx = 0; idx < outcomes.size(); ++idx) {
+    if (outcomes[idx] == check::Outcome::kPass) return static_cast<uint8_t>(outcomes.size() - idx);
+    missing = missing || outcomes[idx] == check::Outcome::kMissing;
+  }
+  return missing ? kNullLevel : 0;
+}
+
 }  // namespace
 
 uint8_t ReferenceComparisonLevel(const RecordSet& rs, const ComparisonSpec& spec, int64_t a, int64_t b) {
+  if (spec.kind == ComparisonKind::kCustom) return ReferenceCustomLevel(rs, spec, a, b);
   const Column& col = *rs.table().GetColumn(spec.column);
   switch (spec.kind) {
     case ComparisonKind::kExact:
@@ -176,6 +247,19 @@ uint8_t ReferenceComparisonLevel(const RecordSet& rs, const ComparisonSpec& spec
       }
       return 0;
     }
+
+    case ComparisonKind::kArrayIntersect: {
+      if (col.IsNull(a) || col.IsNull(b)) return kNullLevel;
+      const std::set<std::string> x = ValueSet(Text(rs, col, a), spec.delimiter);
+      const std::set<std::string> y = ValueSet(Text(rs, col, b), spec.delimiter);
+      if (x.empty() || y.empty()) return kNullLevel;
+      if (x == y) return static_cast<uint8_t>(spec.thresholds.size() + 1);
+      double shared = 0;
+      for (const std::string& v : x) shared += y.count(v) > 0 ? 1 : 0;
+      return ThresholdLevel(spec.thresholds, [&](double t) { return shared >= t; });
+    }
+
+    case ComparisonKind::kCustom: return ReferenceCustomLevel(rs, spec, a, b);
   }
   return 0;
 }

@@ -1,0 +1,276 @@
+// The link stage entry: [[link]] settings from TOML, and a job scoring with a
+// saved model (`model = "…"`) exactly as the run that trained it did.
+#include "vitalink/link/linker.h"
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "vitalink/common/date.h"
+#include "vitalink/common/utf8.h"
+#include "vitalink/link/test_records.h"
+
+namespace vitalink::link {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kConfigHead = R"toml(
+[project]
+name = "t"
+seed = 3
+
+[[sources]]
+name = "register"
+role = "register"
+path = "register.csv"
+[sources.fields]
+name = "name"
+birth_date = "birth_date"
+)toml";
+
+Result<std::vector<LinkJobSettings>> ParseJobs(const std::string& link_tables) {
+  VL_ASSIGN_OR_RETURN(
+      ingest::ProjectConfig config,
+      ingest::ParseProjectConfig(std::string(kConfigHead) + link_tables, "/county/project.toml"));
+  return ParseLinkSettings(config);
+}
+
+TEST(LinkSettingsTest, ArrayIntersectCustomAndModel) {
+  auto jobs = ParseJobs(R"toml(
+[[link]]
+name = "dedupe"
+blocking = ["birth_date"]
+model = "models/register.json"
+
+[[link.comparisons]]
+kind = "array_intersect"
+column = "aliases"
+delimiter = "|"
+thresholds = [1, 2]
+
+[[link.comparisons]]
+kind = "custom"
+name = "mother_weight"
+levels = ["l.mother_id_number == r.mother_id_number and abs(l.birth_weight - r.birth_weight) <= 100",
+          "l.mother_id_number == r.mother_id_number"]
+labels = ["mother_and_weight", "mother"]
+)toml");
+  ASSERT_TRUE(jobs.ok()) << jobs.status().ToString();
+  ASSERT_EQ(jobs->size(), 1u);
+  const LinkJobSettings& job = (*jobs)[0];
+  EXPECT_EQ(job.model_path, "/county/models/register.json");
+  ASSERT_EQ(job.comparisons.size(), 2u);
+  EXPECT_EQ(job.comparisons[0].kind, ComparisonKind::kArrayIntersect);
+  EXPECT_EQ(job.comparisons[0].delimiter, "|");
+  EXPECT_EQ(job.comparisons[0].thresholds, (std::vector<double>{2, 1}));
+  EXPECT_EQ(job.comparisons[1].kind, ComparisonKind::kCustom);
+  EXPECT_EQ(job.comparisons[1].conditions.size(), 2u);
+  EXPECT_EQ(job.comparisons[1].condition_labels,
+            (std::vector<std::string>{"mother_and_weight", "mother"}));
+
+  // A blocking rule may generate candidates without training the model.
+  auto score_only = ParseJobs(R"toml(
+[[link]]
+blocking = [["birth_date"], { keys = ["mother_id_number", "year(event_date)"], train = false }]
+comparisons_preset = "chinese_persons"
+)toml");
+  ASSERT_TRUE(score_only.ok()) << score_only.status().ToString();
+  ASSERT_EQ((*score_only)[0].blocking.size(), 2u);
+  EXPECT_TRUE((*score_only)[0].blocking[0].train);
+  EXPECT_FALSE((*score_only)[0].blocking[1].train);
+  EXPECT_EQ((*score_only)[0].blocking[1].keys,
+            (std::vector<std::string>{"mother_id_number", "year(event_date)"}));
+  auto none_trains = ParseJobs(R"toml(
+[[link]]
+blocking = [{ keys = ["birth_date"], train = false }]
+comparisons_preset = "chinese_persons"
+)toml");
+  ASSERT_FALSE(none_trains.ok());
+  EXPECT_NE(none_trains.status().message().find("at least one rule must train"), std::string::npos);
+
+  // Errors name the place and the problem.
+  auto syntax = ParseJobs(R"toml(
+[[link]]
+blocking = ["birth_date"]
+[[link.comparisons]]
+kind = "custom"
+name = "m"
+levels = ["l.mother_id_number = r.mother_id_number"]
+)toml");
+  ASSERT_FALSE(syntax.ok());
+  EXPECT_NE(syntax.status().message().find("level 1"), std::string::npos)
+      << syntax.status().message();
+  auto per_rule = ParseJobs(R"toml(
+[[link]]
+blocking = ["birth_date"]
+nonmatch = "per_rule"
+model = "m.json"
+comparisons_preset = "chinese_persons"
+)toml");
+  ASSERT_FALSE(per_rule.ok());
+  EXPECT_NE(per_rule.status().message().find("per-rule"), std::string::npos)
+      << per_rule.status().message();
+}
+
+// A register with duplicates (typos in names, a day off in birth dates).
+ingest::IngestResult MakeRegister() {
+  ingest::IngestResult ingest;
+  ingest.pool = std::make_shared<StringPool>();
+  const std::vector<std::string> surnames = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵"};
+  const std::u32string given = U"伟芳娜秀英敏静丽强磊军洋勇艳杰娟";
+  std::mt19937 rng(5);
+  std::vector<std::vector<std::string>> rows;
+  for (int person = 0; person < 400; ++person) {
+    std::string name = surnames[rng() % surnames.size()];
+    for (int k = 0; k < 2; ++k) AppendUtf8(given[rng() % given.size()], name);
+    const int32_t birth =
+        DaysFromCivil({1980 + static_cast<int>(rng() % 20), 1 + static_cast<int>(rng() % 12),
+                       1 + static_cast<int>(rng() % 28)});
+    const std::string village = "430182100" + std::to_string(100 + rng() % 8);
+    const std::string aliases =
+        rng() % 3 == 0 ? "" : name + ";" + surnames[rng() % surnames.size()] + "小";
+    rows.push_back({name, FormatDate(birth), village, aliases, std::to_string(person)});
+    if (rng() % 4 == 0) {
+      std::string typo = surnames[rng() % surnames.size()];
+      for (int k = 0; k < 2; ++k) AppendUtf8(given[rng() % given.size()], typo);
+      rows.push_back({rng() % 2 == 0 ? name : typo,
+                      FormatDate(birth + static_cast<int32_t>(rng() % 2)), village, aliases,
+                      std::to_string(person)});
+    }
+  }
+  ingest.sources.push_back(testing::MakeTestSource(ingest.pool, "register",
+                                                   {{"name", FieldType::kText},
+                                                    {"birth_date", FieldType::kDate},
+                                                    {"area_code", FieldType::kCode},
+                                                    {"aliases", FieldType::kText},
+                                                    {"person", FieldType::kInteger}},
+                                                   rows));
+  return ingest;
+}
+
+LinkJobSettings DedupeSettings() {
+  LinkJobSettings s;
+  s.name = "dedupe";
+  s.mode = LinkMode::kDedupe;
+  s.blocking_options.mode = LinkMode::kDedupe;
+  s.sources = {"register"};
+  s.blocking = {BlockingRule{{"area_code", "year(birth_date)"}}, BlockingRule{{"name"}}};
+  auto spec = [](SpecFields f) {
+    Result<ComparisonSpec> r = ParseComparisonSpec(f);
+    VL_CHECK(r.ok());
+    return std::move(r).value();
+  };
+  SpecFields name;
+  name.kind = "name_zh";
+  name.column = "name";
+  name.tf = true;
+  SpecFields date;
+  date.kind = "date";
+  date.column = "birth_date";
+  SpecFields aliases;
+  aliases.kind = "array_intersect";
+  aliases.column = "aliases";
+  SpecFields custom;
+  custom.kind = "custom";
+  custom.name = "village_and_day";
+  custom.levels = {
+      "l.area_code == r.area_code and abs(days_between(l.birth_date, r.birth_date)) <= 1"};
+  s.comparisons = {spec(name), spec(date), spec(aliases), spec(custom)};
+  s.u_sample_pairs = 20000;
+  s.threads = 1;
+  return s;
+}
+
+void ExpectSamePairs(const LinkJobResult& got, const LinkJobResult& want) {
+  ASSERT_EQ(got.pairs.size(), want.pairs.size());
+  for (size_t idx = 0; idx < want.pairs.size(); ++idx) {
+    const LinkedPair& g = got.pairs[idx];
+    const LinkedPair& w = want.pairs[idx];
+    ASSERT_EQ(g.a, w.a) << idx;
+    ASSERT_EQ(g.b, w.b) << idx;
+    ASSERT_EQ(g.weight, w.weight) << idx;  // bit-identical, not just close
+    ASSERT_EQ(g.probability, w.probability) << idx;
+    ASSERT_EQ(g.pattern, w.pattern) << idx;
+  }
+}
+
+TEST(LinkerTest, SavedModelScoresLikeTheRunThatTrainedIt) {
+  const ingest::IngestResult ingest = MakeRegister();
+  const LinkJobSettings settings = DedupeSettings();
+  Result<LinkJobResult> trained = RunLinkJob(settings, ingest);
+  ASSERT_TRUE(trained.ok()) << trained.status().ToString();
+  int64_t matches = 0;
+  for (const LinkedPair& p : trained->pairs) matches += p.probability >= 0.5 ? 1 : 0;
+  ASSERT_GT(matches, 20);  // the model found duplicates: a comparison worth making
+  ASSERT_FALSE(trained->fit.log.empty());
+
+  const fs::path dir = fs::path(::testing::TempDir()) / "vitalink_linker_test";
+  fs::create_directories(dir);
+  const std::string model_file = (dir / "model.json").string();
+  const std::string run_file = (dir / "run_model.json").string();
+  std::ofstream(model_file) << trained->model.ToJson();
+  std::ofstream(run_file) << "{\"jobs\": [" << LinkJobJson(*trained) << "]}";
+
+  for (const std::string& path : {model_file, run_file}) {
+    for (const int threads : {1, 2}) {
+      LinkJobSettings again = settings;
+      again.model_path = path;
+      again.threads = threads;
+      Result<LinkJobResult> loaded = RunLinkJob(again, ingest);
+      ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+      EXPECT_TRUE(loaded->model == trained->model) << path;
+      EXPECT_TRUE(loaded->fit.log.empty()) << "no EM with a saved model";
+      EXPECT_EQ(loaded->u_pairs_sampled, 0);
+      ExpectSamePairs(*loaded, *trained);
+      EXPECT_EQ(loaded->weight_histogram, trained->weight_histogram);
+    }
+  }
+
+  // A model of other comparisons, a missing job or file: refused with a reason.
+  LinkJobSettings other = settings;
+  other.comparisons.pop_back();
+  other.model_path = model_file;
+  Result<LinkJobResult> misfit = RunLinkJob(other, ingest);
+  ASSERT_FALSE(misfit.ok());
+  EXPECT_NE(misfit.status().message().find("does not fit"), std::string::npos)
+      << misfit.status().message();
+  EXPECT_EQ(LoadLinkModel(run_file, "births_register").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(LoadLinkModel((dir / "absent.json").string(), "dedupe").status().code(),
+            StatusCode::kIOError);
+  fs::remove_all(dir);
+}
+
+// A rule with train = false adds candidates that are scored, but its blocks
+// are no EM sample: m is what training on the other rules alone gives.
+TEST(LinkerTest, ScoreOnlyBlockingRuleDoesNotTrain) {
+  const ingest::IngestResult ingest = MakeRegister();
+  LinkJobSettings first_only = DedupeSettings();
+  first_only.blocking = {BlockingRule{{"area_code", "year(birth_date)"}}};
+  LinkJobSettings both = DedupeSettings();
+  both.blocking = {BlockingRule{{"area_code", "year(birth_date)"}},
+                   BlockingRule{{"name"}, /*train=*/false}};
+  LinkJobSettings both_train = both;
+  both_train.blocking[1].train = true;
+  Result<LinkJobResult> a = RunLinkJob(first_only, ingest);
+  Result<LinkJobResult> b = RunLinkJob(both, ingest);
+  Result<LinkJobResult> c = RunLinkJob(both_train, ingest);
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  // The name rule adds candidates either way...
+  EXPECT_GT(b->candidate_pairs, a->candidate_pairs);
+  EXPECT_EQ(b->candidate_pairs, c->candidate_pairs);
+  // ...but trains only when asked to.
+  EXPECT_EQ(b->fit.log.size(), a->fit.log.size());
+  EXPECT_EQ(b->model.m(), a->model.m());
+  EXPECT_NE(c->model.m(), a->model.m());
+  // Its pairs are scored: every candidate is in the weight histogram.
+  int64_t scored = 0;
+  for (const int64_t n : b->weight_histogram) scored += n;
+  EXPECT_EQ(scored, b->candidate_pairs);
+  EXPECT_NE(LinkJobJson(*b).find("\"train\": false"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vitalink::link
