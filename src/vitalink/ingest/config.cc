@@ -9,6 +9,7 @@
 
 #include "vitalink/common/file_io.h"
 #include "vitalink/ingest/fields.h"
+#include "vitalink/ingest/postgres_source.h"
 
 namespace vitalink::ingest {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Sections later stages own; the ingest loader accepts them unread.
-constexpr std::string_view kStageSections[] = {"check", "link", "estimate", "report", "serve",
+constexpr std::string_view kStageSections[] = {"check", "link", "estimate", "report", "review", "serve",
                                                "store", "generate"};
 
 class ConfigParser {
@@ -74,7 +75,7 @@ class ConfigParser {
   Result<SourceConfig> Source(const toml::table& t, size_t index) const {
     const std::string ctx = "sources[" + std::to_string(index) + "]";
     VL_RETURN_IF_ERROR(CheckKeys(t,
-                                 {"name", "role", "path", "sqlite", "table", "query", "encoding",
+                                 {"name", "role", "path", "sqlite", "postgres", "table", "query", "encoding",
                                   "delimiter", "record_id", "fields"},
                                  ctx));
     SourceConfig s;
@@ -89,16 +90,26 @@ class ConfigParser {
     VL_ASSIGN_OR_RETURN(std::string sqlite, String(t, "sqlite", ctx, false));
     VL_ASSIGN_OR_RETURN(s.table, String(t, "table", ctx, false));
     VL_ASSIGN_OR_RETURN(s.query, String(t, "query", ctx, false));
+    VL_ASSIGN_OR_RETURN(s.postgres, String(t, "postgres", ctx, false));
     s.path = Resolve(path);
     s.sqlite = Resolve(sqlite);
-    if (path.empty() == sqlite.empty()) {
-      return Error(&t, ctx + ": give exactly one of 'path' (CSV file) or 'sqlite' (database)");
+    if (static_cast<int>(!path.empty()) + static_cast<int>(!sqlite.empty()) +
+            static_cast<int>(!s.postgres.empty()) != 1) {
+      return Error(&t, ctx + ": give exactly one of 'path' (CSV file), 'sqlite' (database file) or "
+                             "'postgres' (connection string)");
     }
-    if (!sqlite.empty() && s.table.empty() == s.query.empty()) {
-      return Error(&t, ctx + ": an sqlite source needs exactly one of 'table' or 'query'");
+    const bool database = !sqlite.empty() || !s.postgres.empty();
+    if (database && s.table.empty() == s.query.empty()) {
+      return Error(&t, ctx + ": " + (sqlite.empty() ? "a postgres" : "an sqlite") +
+                           " source needs exactly one of 'table' or 'query'");
     }
-    if (sqlite.empty() && (!s.table.empty() || !s.query.empty())) {
-      return Error(&t, ctx + ": 'table' and 'query' apply to sqlite sources only");
+    if (!database && (!s.table.empty() || !s.query.empty())) {
+      return Error(&t, ctx + ": 'table' and 'query' apply to sqlite and postgres sources only");
+    }
+    // The string itself is not echoed: it may hold a password.
+    if (!s.postgres.empty() && !IsValidPostgresConninfo(s.postgres)) {
+      return Error(t.get("postgres"), ctx + ".postgres: not a libpq connection string "
+                                            "(\"host=... dbname=...\") or URI (\"postgresql://...\")");
     }
     VL_ASSIGN_OR_RETURN(std::string enc, String(t, "encoding", ctx, false));
     if (!enc.empty()) {
@@ -234,7 +245,9 @@ class ConfigParser {
 
 std::string SourceConfig::Location() const {
   if (!path.empty()) return path;
-  return sqlite + ":" + (table.empty() ? "query" : table);
+  const std::string what = table.empty() ? "query" : table;
+  if (!postgres.empty()) return PostgresDisplayName(postgres) + ":" + what;
+  return sqlite + ":" + what;
 }
 
 Result<ProjectConfig> ParseProjectConfig(std::string text, const std::string& path) {

@@ -26,18 +26,21 @@ struct FieldMapping {
 struct SourceConfig {
   std::string name;  // unique within the project
   std::string role;  // register | births | survey | migrants | vaccination | deaths
-  // Exactly one of: a CSV file, or an SQLite database with a table or query.
-  std::string path;    // absolute path of the CSV file
-  std::string sqlite;  // absolute path of the SQLite database
-  std::string table;   // SQLite table name
-  std::string query;   // SQLite query (instead of table)
+  // Exactly one of: a CSV file, an SQLite database or a PostgreSQL server,
+  // the databases with a table or a query.
+  std::string path;      // absolute path of the CSV file
+  std::string sqlite;    // absolute path of the SQLite database
+  std::string postgres;  // libpq connection string or URI; may hold a password: never print it
+  std::string table;     // table name (PostgreSQL: optionally "schema.table")
+  std::string query;     // query (instead of table)
   Encoding encoding = Encoding::kAuto;
   char delimiter = 0;     // 0 = sniff
   std::string record_id;  // column identifying records; empty = use the line number
   std::vector<FieldMapping> fields;
   int64_t config_line = 0;  // where the [[sources]] entry starts, for messages
 
-  /// Return a short description of where the rows come from ("register.csv", "db.sqlite:persons").
+  /// Return a short description of where the rows come from ("register.csv",
+  /// "db.sqlite:persons", "postgresql://vl@db/county:persons"), without any password.
   std::string Location() const;
 };
 

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <memory>
 
+#include "vitalink/table/huge_pages.h"
+
 namespace vitalink::ingest {
 namespace {
 
@@ -156,7 +158,11 @@ Result<CsvReader> CsvReader::Open(const std::string& path, const CsvOptions& opt
   std::string bytes;
   std::error_code ec;
   const auto size_hint = std::filesystem::file_size(path, ec);
-  if (!ec && size_hint > 0) bytes.reserve(static_cast<size_t>(size_hint) + 1);
+  if (!ec && size_hint > 0) {
+    bytes.reserve(static_cast<size_t>(size_hint) + 1);
+    // One fault per 2 MiB instead of per 4 KiB while the file is read in.
+    AdviseHugePages(bytes.data(), bytes.capacity());
+  }
   constexpr size_t kBlock = 1 << 20;
   for (;;) {
     const size_t old_size = bytes.size();

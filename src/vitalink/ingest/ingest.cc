@@ -15,6 +15,7 @@
 #include "vitalink/ingest/csv_reader.h"
 #include "vitalink/ingest/fields.h"
 #include "vitalink/ingest/normalize.h"
+#include "vitalink/ingest/postgres_source.h"
 #include "vitalink/ingest/sqlite_source.h"
 
 namespace vitalink::ingest {
@@ -69,7 +70,8 @@ class FieldIngester {
 
   const Normalized& Normalize(std::string_view raw) {
     if (!cache_enabled_) {
-      scratch_ = Compute(raw);
+      // Into the same scratch value every row: its strings keep their storage.
+      ComputeInto(raw, scratch_);
       return scratch_;
     }
     const uint32_t raw_id = raw_pool_.Intern(raw);
@@ -101,6 +103,18 @@ class FieldIngester {
  private:
   Normalized Compute(std::string_view raw) const {
     Normalized out;
+    ComputeInto(raw, out);
+    return out;
+  }
+
+  // Overwrite `out` with the normalized `raw` (error is meaningful only when !ok).
+  void ComputeInto(std::string_view raw, Normalized& out) const {
+    out.ok = true;
+    out.deferred = false;
+    out.text.clear();
+    out.string_id = StringPool::kNull;
+    out.date = kNullDate;
+    out.integer = kNullInt;
     switch (field_.kind) {
       case ValueKind::kText:
       case ValueKind::kCode:
@@ -112,7 +126,7 @@ class FieldIngester {
         out.deferred = !out.text.empty();
         break;
       case ValueKind::kCitizenId: {
-        out.text = NormalizeCitizenId(raw);
+        NormalizeCitizenIdInto(raw, out.text);
         out.deferred = !out.text.empty();
         break;
       }
@@ -153,7 +167,6 @@ class FieldIngester {
         break;
       }
     }
-    return out;
   }
 
   const CanonicalField& field_;
@@ -239,11 +252,23 @@ class SqliteRowSource final : public RowSource {
   SqliteRowReader reader_;
 };
 
-void AppendReject(std::string* out, const SourceConfig& src, int64_t line, std::string_view field,
-                  std::string_view reason, std::string_view raw) {
+class PostgresRowSource final : public RowSource {
+ public:
+  explicit PostgresRowSource(PostgresRowReader reader) : reader_(std::move(reader)) {}
+  const std::vector<std::string>& header() const override { return reader_.header(); }
+  bool Next(CsvRow& row) override { return reader_.Next(row); }
+  Status status() const override { return reader_.status(); }
+
+ private:
+  PostgresRowReader reader_;
+};
+
+// `location` is the source's Location(), computed once per source.
+void AppendReject(std::string* out, const SourceConfig& src, const std::string& location, int64_t line,
+                  std::string_view field, std::string_view reason, std::string_view raw) {
   if (out == nullptr) return;
   const std::string line_text = std::to_string(line);
-  AppendCsvRow(*out, {src.name, src.Location(), line_text, field, reason, raw});
+  AppendCsvRow(*out, {src.name, location, line_text, field, reason, raw});
 }
 
 const NameNormalizer& SharedNameNormalizer(Status* status) {
@@ -274,6 +299,11 @@ Result<SourceData> IngestSource(const SourceConfig& source, std::shared_ptr<Stri
     summary.delimiter = reader->delimiter() == '\t' ? "\\t" : std::string(1, reader->delimiter());
     summary.bytes = reader->bytes();
     rows = std::make_unique<CsvRowSource>(std::move(*reader));
+  } else if (!source.postgres.empty()) {
+    auto reader = PostgresRowReader::Open(source.postgres, source.table, source.query);
+    if (!reader.ok()) return reader.status().WithContext("source '" + source.name + "'");
+    summary.encoding = "postgresql";
+    rows = std::make_unique<PostgresRowSource>(std::move(*reader));
   } else {
     auto reader = SqliteRowReader::Open(source.sqlite, source.table, source.query);
     if (!reader.ok()) return reader.status().WithContext("source '" + source.name + "'");
@@ -362,7 +392,7 @@ Result<SourceData> IngestSource(const SourceConfig& source, std::shared_ptr<Stri
               : std::string();
       ++reason_counts[{field, std::string(CsvRowErrorName(row.error))}];
       ++summary.rows_rejected;
-      AppendReject(rejects_csv, source, row.line, field, row.error_message, row.raw);
+      AppendReject(rejects_csv, source, summary.location, row.line, field, row.error_message, row.raw);
       continue;
     }
     bool ok = true;
@@ -385,7 +415,7 @@ Result<SourceData> IngestSource(const SourceConfig& source, std::shared_ptr<Stri
     }
     if (!ok) {
       ++summary.rows_rejected;
-      AppendReject(rejects_csv, source, row.line, field_list, reason_list, row.raw);
+      AppendReject(rejects_csv, source, summary.location, row.line, field_list, reason_list, row.raw);
       continue;
     }
     // Accepted: append every column. (Cached references stay valid: the

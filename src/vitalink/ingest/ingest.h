@@ -31,8 +31,8 @@ struct RejectReasonCount {
 struct SourceSummary {
   std::string name;
   std::string role;
-  std::string location;  // file path, or sqlite path:table
-  std::string encoding;  // "utf-8", "gb18030", "sqlite"
+  std::string location;  // file path, sqlite path:table, or postgresql://user@host/db:table (no password)
+  std::string encoding;  // "utf-8", "gb18030", "sqlite", "postgresql"
   std::string delimiter;
   int64_t bytes = 0;
   int64_t rows_read = 0;

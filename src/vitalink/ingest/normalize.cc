@@ -49,6 +49,13 @@ char32_t PeekSkippingSpace(std::string_view s, size_t pos) {
 
 // The ASCII half of NormalizeText: collapse and trim white space, drop controls.
 std::string CleanAscii(std::string_view s) {
+  // Most values (codes, numbers) have nothing to clean: copy them whole.
+  bool clean = true;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    clean = clean && u > 0x20 && u != 0x7F;
+  }
+  if (clean) return std::string(s);
   std::string out;
   out.reserve(s.size());
   bool pending_space = false;
@@ -524,19 +531,22 @@ bool IsHyphen(char32_t cp) {
 
 }  // namespace
 
-std::string NormalizeCitizenId(std::string_view s) {
+void NormalizeCitizenIdInto(std::string_view s, std::string& out) {
   // Fast path: the common case is already 18 ASCII digits (or 17 and an X).
   if (s.size() == 18) {
     bool plain = true;
     for (size_t i = 0; i < 17 && plain; ++i) plain = s[i] >= '0' && s[i] <= '9';
-    if (plain && ((s[17] >= '0' && s[17] <= '9') || s[17] == 'X')) return std::string(s);
+    if (plain && ((s[17] >= '0' && s[17] <= '9') || s[17] == 'X')) {
+      out.assign(s);
+      return;
+    }
   }
   std::string text;
   if (!IsAscii(s)) {
     text = NormalizeText(s);  // full-width digits and X, zero-width characters
     s = text;
   }
-  std::string out;
+  out.clear();
   out.reserve(18);
   size_t pos = 0;
   char32_t cp = 0;
@@ -547,8 +557,13 @@ std::string NormalizeCitizenId(std::string_view s) {
     AppendUtf8(cp, out);
   }
   if (out.size() == 15) {
-    if (std::optional<std::string> id18 = UpgradeId15(out)) return *std::move(id18);
+    if (std::optional<std::string> id18 = UpgradeId15(out)) out = *std::move(id18);
   }
+}
+
+std::string NormalizeCitizenId(std::string_view s) {
+  std::string out;
+  NormalizeCitizenIdInto(s, out);
   return out;
 }
 

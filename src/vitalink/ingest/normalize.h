@@ -127,5 +127,9 @@ DateParse ParseDate(std::string_view s);
 /// upgraded to 18 digits (UpgradeId15). Never rejects: a wrong ID is returned as
 /// written, cleaned as above, for the check stage to report. Thread-safe.
 std::string NormalizeCitizenId(std::string_view s);
+/// NormalizeCitizenId into `out` (replacing its contents, reusing its
+/// storage): the ingest loop's form, which allocates nothing for IDs that are
+/// already canonical. `s` must not view `out`. Thread-safe.
+void NormalizeCitizenIdInto(std::string_view s, std::string& out);
 
 }  // namespace vitalink::ingest

@@ -4,8 +4,7 @@
 
 #include <sqlite3.h>
 
-#include "vitalink/common/csv_writer.h"
-#include "vitalink/common/utf8.h"
+#include "vitalink/ingest/db_row_internal.h"
 
 namespace vitalink::ingest {
 
@@ -75,12 +74,6 @@ bool SqliteRowReader::Next(CsvRow& row) {
   ++row_;
   const int n = static_cast<int>(header_.size());
   values_.resize(static_cast<size_t>(n));
-  row.fields.clear();
-  row.line = row_;
-  row.error = CsvRowError::kNone;
-  row.error_field = -1;
-  row.error_message.clear();
-  raw_.clear();
   for (int i = 0; i < n; ++i) {
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
     const int len = sqlite3_column_bytes(stmt_, i);
@@ -90,22 +83,10 @@ bool SqliteRowReader::Next(CsvRow& row) {
     } else {
       v.assign(text, static_cast<size_t>(len));
     }
-    if (row.error == CsvRowError::kNone) {
-      if (v.find('\0') != std::string::npos) {
-        row.error = CsvRowError::kNulByte;
-        row.error_field = i;
-        row.error_message = "NUL byte in column '" + header_[static_cast<size_t>(i)] + "'";
-      } else if (!IsValidUtf8(v)) {
-        row.error = CsvRowError::kInvalidEncoding;
-        row.error_field = i;
-        row.error_message = "invalid UTF-8 in column '" + header_[static_cast<size_t>(i)] + "'";
-      }
-    }
-    if (i > 0) raw_.push_back(',');
-    AppendCsvField(raw_, v);
   }
+  row.fields.clear();
   for (const std::string& v : values_) row.fields.emplace_back(v);
-  row.raw = raw_;
+  internal::FinishDatabaseRow(header_, row_, row, raw_);
   return true;
 }
 

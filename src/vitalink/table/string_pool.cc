@@ -9,34 +9,42 @@
 #include <xxhash.h>
 
 #include "vitalink/common/status.h"
+#include "vitalink/table/huge_pages.h"
 
 namespace vitalink {
 namespace {
 constexpr size_t kChunkBytes = 1 << 20;
+
+uint64_t Hash(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+}  // namespace
+
+void StringPool::SlotDeleter::operator()(Slot* p) const {
+  if (mapped_bytes > 0) {
+    ::munmap(p, mapped_bytes);
+  } else {
+    std::free(p);
+  }
 }
 
-void StringPool::FreeDeleter::operator()(Slot* p) const { std::free(p); }
-
 void StringPool::AllocateSlots(size_t count) {
-  constexpr size_t kHugePage = size_t{2} << 20;
   const size_t bytes = count * sizeof(Slot);
-  void* mem = nullptr;
-  if (bytes >= kHugePage) {
-    mem = std::aligned_alloc(kHugePage, (bytes + kHugePage - 1) / kHugePage * kHugePage);
-    if (mem != nullptr) ::madvise(mem, bytes, MADV_HUGEPAGE);
+  slots_.reset();
+  if (bytes >= kHugePageBytes) {
+    void* mem = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    VL_CHECK(mem != MAP_FAILED);
+    AdviseHugePages(mem, bytes);
+    slots_ = std::unique_ptr<Slot[], SlotDeleter>(static_cast<Slot*>(mem), SlotDeleter{bytes});
   } else {
-    mem = std::malloc(bytes);
+    void* mem = std::calloc(count, sizeof(Slot));
+    VL_CHECK(mem != nullptr);
+    slots_ = std::unique_ptr<Slot[], SlotDeleter>(static_cast<Slot*>(mem), SlotDeleter{0});
   }
-  VL_CHECK(mem != nullptr);
-  std::memset(mem, 0, bytes);
-  slots_.reset(static_cast<Slot*>(mem));
   num_slots_ = count;
   mask_ = count - 1;
 }
 
 StringPool::StringPool() {
   views_.emplace_back();  // kNull
-  hashes_.push_back(0);
   AllocateSlots(1024);
 }
 
@@ -44,7 +52,8 @@ const char* StringPool::Store(std::string_view s) {
   if (s.empty()) return "";
   if (chunk_used_ + s.size() > chunk_cap_) {
     const size_t cap = s.size() > kChunkBytes ? s.size() : kChunkBytes;
-    chunks_.push_back(std::make_unique<char[]>(cap));
+    // Not value-initialized: every byte handed out is written first.
+    chunks_.push_back(std::unique_ptr<char[]>(new char[cap]));
     chunk_cap_ = cap;
     chunk_used_ = 0;
   }
@@ -55,18 +64,26 @@ const char* StringPool::Store(std::string_view s) {
   return dst;
 }
 
+void StringPool::ReserveViews(size_t n) {
+  if (n <= views_.capacity()) return;
+  views_.reserve(n);
+  AdviseHugePages(views_.data(), views_.capacity() * sizeof(std::string_view));
+}
+
 void StringPool::Reserve(size_t n) {
-  views_.reserve(n + 1);
-  hashes_.reserve(n + 1);
   size_t cap = num_slots_;
   while (cap < 2 * (n + 1)) cap *= 2;
   if (cap != num_slots_) Rehash(cap);
+  // Room for as many views as the table holds before it grows: the vector
+  // then never moves (a move copies every view and faults in fresh pages).
+  // Untouched capacity costs address space only.
+  ReserveViews(num_slots_ / 2 + 1);
 }
 
 void StringPool::Rehash(size_t capacity) {
   AllocateSlots(capacity);
   for (uint32_t id = 1; id < views_.size(); ++id) {
-    const uint64_t h = hashes_[id];
+    const uint64_t h = Hash(views_[id]);
     size_t pos = h & mask_;
     while (slots_[pos].id != 0) pos = (pos + 1) & mask_;
     slots_[pos] = Slot{static_cast<uint32_t>(h >> 32), id};
@@ -76,7 +93,7 @@ void StringPool::Rehash(size_t capacity) {
 void StringPool::Grow() { Rehash(num_slots_ * 2); }
 
 uint32_t StringPool::Find(std::string_view s) const {
-  const uint64_t h = XXH3_64bits(s.data(), s.size());
+  const uint64_t h = Hash(s);
   const auto tag = static_cast<uint32_t>(h >> 32);
   for (size_t pos = h & mask_;; pos = (pos + 1) & mask_) {
     const Slot& slot = slots_[pos];
@@ -85,9 +102,7 @@ uint32_t StringPool::Find(std::string_view s) const {
   }
 }
 
-uint32_t StringPool::Intern(std::string_view s) {
-  return InternHashed(s, XXH3_64bits(s.data(), s.size()));
-}
+uint32_t StringPool::Intern(std::string_view s) { return InternHashed(s, Hash(s)); }
 
 uint32_t StringPool::InternHashed(std::string_view s, uint64_t h) {
   const auto tag = static_cast<uint32_t>(h >> 32);
@@ -98,8 +113,8 @@ uint32_t StringPool::InternHashed(std::string_view s, uint64_t h) {
     if (slot.tag == tag && views_[slot.id] == s) return slot.id;
   }
   const auto id = static_cast<uint32_t>(views_.size());
+  if (views_.size() == views_.capacity()) ReserveViews(2 * views_.size());
   views_.emplace_back(Store(s), s.size());
-  hashes_.push_back(h);
   slots_[pos] = Slot{tag, id};
   // Keep the load factor under one half.
   if (views_.size() * 2 > num_slots_) Grow();
@@ -107,24 +122,39 @@ uint32_t StringPool::InternHashed(std::string_view s, uint64_t h) {
 }
 
 void StringPool::InternBatch(std::span<const std::string_view> strings, uint32_t* ids) {
-  constexpr size_t kGroup = 32;
-  uint64_t hashes[kGroup];
-  for (size_t begin = 0; begin < strings.size(); begin += kGroup) {
-    const size_t end = std::min(strings.size(), begin + kGroup);
-    for (size_t i = begin; i < end; ++i) {
-      hashes[i - begin] = XXH3_64bits(strings[i].data(), strings[i].size());
-      __builtin_prefetch(&slots_[hashes[i - begin] & mask_]);
+  // A lookup of a string already present waits on three dependent misses:
+  // its slot, then the candidate's view (pointer and length), then the
+  // candidate's bytes. Each is prefetched in its own stage, kDistance
+  // strings apart, so by the time string i is interned all three are in
+  // cache. New strings stop after the first stage (no tag matches). Inserts
+  // and a Grow between stages only make some prefetches useless: the last
+  // stage is an ordinary InternHashed.
+  constexpr size_t kDistance = 8;
+  constexpr size_t kRing = 4 * kDistance;  // hashes of the strings in flight
+  uint64_t hashes[kRing];
+  const size_t n = strings.size();
+  auto candidate = [this](uint64_t h) -> uint32_t {
+    const Slot& slot = slots_[h & mask_];
+    return slot.id != 0 && slot.tag == static_cast<uint32_t>(h >> 32) ? slot.id : 0;
+  };
+  for (size_t i = 0; i < n + 3 * kDistance; ++i) {
+    if (i < n) {
+      const uint64_t h = Hash(strings[i]);
+      hashes[i % kRing] = h;
+      __builtin_prefetch(&slots_[h & mask_]);
     }
-    // Second stage: a value already in the pool is compared with its stored
-    // string; fetch that too while the group's slots arrive.
-    for (size_t i = begin; i < end; ++i) {
-      const Slot& slot = slots_[hashes[i - begin] & mask_];
-      if (slot.id != 0 && slot.tag == static_cast<uint32_t>(hashes[i - begin] >> 32)) {
-        __builtin_prefetch(views_[slot.id].data());
-      }
+    if (i >= kDistance && i - kDistance < n) {
+      const uint32_t id = candidate(hashes[(i - kDistance) % kRing]);
+      if (id != 0) __builtin_prefetch(&views_[id]);
     }
-    // A Grow inside the group only makes some prefetches useless.
-    for (size_t i = begin; i < end; ++i) ids[i] = InternHashed(strings[i], hashes[i - begin]);
+    if (i >= 2 * kDistance && i - 2 * kDistance < n) {
+      const uint32_t id = candidate(hashes[(i - 2 * kDistance) % kRing]);
+      if (id != 0 && id < views_.size()) __builtin_prefetch(views_[id].data());
+    }
+    if (i >= 3 * kDistance) {
+      const size_t j = i - 3 * kDistance;
+      ids[j] = InternHashed(strings[j], hashes[j % kRing]);
+    }
   }
 }
 

@@ -31,10 +31,11 @@ class StringPool {
   /// non-null id; only kNull means missing.
   uint32_t Intern(std::string_view s);
   /// Intern `strings[i]` into `ids[i]` for every i, in order (ids as if by
-  /// Intern one at a time). Faster for large pools: hashes are computed and
-  /// table slots prefetched a group ahead, hiding most cache misses.
+  /// Intern one at a time). Faster for large pools: each lookup's three
+  /// dependent cache misses (table slot, the candidate's view, its bytes) are
+  /// prefetched in a pipeline several strings ahead.
   void InternBatch(std::span<const std::string_view> strings, uint32_t* ids);
-  /// Make room for about `n` strings without rehashing (a hint).
+  /// Make room for about `n` strings without rehashing or moving (a hint).
   void Reserve(size_t n);
   /// Return the id of `s` if present, else kNull.
   uint32_t Find(std::string_view s) const;
@@ -49,6 +50,7 @@ class StringPool {
   const char* Store(std::string_view s);
   uint32_t InternHashed(std::string_view s, uint64_t h);
   void Grow();
+  void ReserveViews(size_t n);
 
   std::vector<std::unique_ptr<char[]>> chunks_;
   size_t chunk_used_ = 0;
@@ -56,22 +58,25 @@ class StringPool {
   size_t bytes_ = 0;
   std::vector<std::string_view> views_;
   // Open addressing on 8-byte slots: the id and 32 bits of the hash, so a
-  // probe touches the string only when those bits match. The slot array is
-  // backed by transparent huge pages where the kernel offers them: a large
-  // pool's lookups are TLB misses otherwise. Full hashes are kept by id for
-  // rehashing.
+  // probe touches the string only when those bits match. The slot array and
+  // the views are backed by transparent huge pages where the kernel offers
+  // them: a large pool's lookups are TLB misses otherwise, and filling it
+  // page by page costs a fault per 4 KiB. Rehashing recomputes the hashes
+  // (rare: ingest reserves) rather than keeping 8 bytes per string for it.
   struct Slot {
     uint32_t tag = 0;
     uint32_t id = 0;  // 0 = empty
   };
-  struct FreeDeleter {
+  // Large slot arrays are anonymous mappings: the kernel hands them over
+  // zeroed, so they need no memset pass of their own.
+  struct SlotDeleter {
+    size_t mapped_bytes;  // 0: from malloc (value-initialized by unique_ptr)
     void operator()(Slot* p) const;
   };
   void AllocateSlots(size_t count);
   void Rehash(size_t capacity);
-  std::unique_ptr<Slot[], FreeDeleter> slots_;
+  std::unique_ptr<Slot[], SlotDeleter> slots_;
   size_t num_slots_ = 0;
-  std::vector<uint64_t> hashes_;  // by id
   uint64_t mask_ = 0;
 };
 

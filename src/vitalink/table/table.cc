@@ -1,6 +1,7 @@
 #include "vitalink/table/table.h"
 
 #include "vitalink/common/date.h"
+#include "vitalink/table/huge_pages.h"
 
 namespace vitalink {
 
@@ -26,11 +27,21 @@ int64_t Column::size() const {
 
 void Column::Reserve(int64_t n) {
   const auto un = static_cast<size_t>(n);
+  // Large columns fill faster on huge pages (one fault per 2 MiB).
   switch (type_) {
     case FieldType::kText:
-    case FieldType::kCode: strings_.reserve(un); break;
-    case FieldType::kDate: dates_.reserve(un); break;
-    case FieldType::kInteger: ints_.reserve(un); break;
+    case FieldType::kCode:
+      strings_.reserve(un);
+      AdviseHugePages(strings_.data(), strings_.capacity() * sizeof(uint32_t));
+      break;
+    case FieldType::kDate:
+      dates_.reserve(un);
+      AdviseHugePages(dates_.data(), dates_.capacity() * sizeof(int32_t));
+      break;
+    case FieldType::kInteger:
+      ints_.reserve(un);
+      AdviseHugePages(ints_.data(), ints_.capacity() * sizeof(int64_t));
+      break;
   }
 }
 
