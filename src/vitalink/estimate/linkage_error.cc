@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "vitalink/estimate/numeric_internal.h"
+
 namespace vitalink::estimate {
 namespace {
 
@@ -50,6 +52,49 @@ Result<DualSystemEstimate> EstimateDualSystemAdjusted(int64_t n1, int64_t n2, do
     adjusted_options.extra_variance += slope * slope * var_m;
   }
   return EstimateDualSystem(n1, n2, m_hat, adjusted_options);
+}
+
+Result<DualSystemEstimate> EstimateDualSystemAdjustedProfile(int64_t n1, int64_t n2,
+                                                             int64_t m_declared,
+                                                             const LinkageErrorRates& rates,
+                                                             double confidence) {
+  DualSystemOptions plain_options;
+  plain_options.confidence = confidence;
+  VL_ASSIGN_OR_RETURN(DualSystemEstimate plain,
+                      EstimateDualSystem(n1, n2, static_cast<double>(m_declared), plain_options));
+  // The linkage variance in the (φ, ψ) form: correct links ~ Bin(M, 1 − ψ),
+  // false links ~ Bin(m*, φ), and M̂ = m* (1 − φ)/(1 − ψ). Unlike β = φ m*/(n2 − M̂)
+  // of Ding–Fienberg's form it stays finite when nearly every list-2 record is linked.
+  VL_ASSIGN_OR_RETURN(double m_raw, AdjustMatchedCount(static_cast<double>(m_declared), rates));
+  const double m_hat = Clamp(m_raw, n1, n2);
+  const double phi = rates.false_match_rate, psi = rates.missed_match_rate;
+  const double md = static_cast<double>(m_declared);
+  const double var_declared = m_hat * psi * (1.0 - psi) + md * phi * (1.0 - phi);
+  const double gain = (1.0 - phi) / (1.0 - psi);
+  const double slope = static_cast<double>(n1 + 1) * static_cast<double>(n2 + 1) / ((m_hat + 1.0) * (m_hat + 1.0));
+  DualSystemOptions normal_options = plain_options;
+  normal_options.interval = DualIntervalMethod::kNormal;
+  normal_options.extra_variance = slope * slope * var_declared * gain * gain;
+  VL_ASSIGN_OR_RETURN(DualSystemEstimate e, EstimateDualSystem(n1, n2, m_hat, normal_options));
+  const double z = internal::NormalQuantile(0.5 + confidence / 2.0);
+  const double link = z * z * e.extra_variance;
+  const double below = plain.chapman - plain.interval.lower;
+  const double above = plain.interval.upper - plain.chapman;  // may be +inf
+  const double r_declared = static_cast<double>(n1 + n2 - m_declared);
+  const double floor_n = static_cast<double>(std::max(n1, n2));
+  double lower = e.chapman - std::sqrt(below * below + link);
+  lower = std::max(floor_n, std::min(lower, r_declared));
+  const double upper = std::isfinite(above) ? e.chapman + std::sqrt(above * above + link) : above;
+  e.profile_interval = {lower, upper};
+  e.has_profile = plain.has_profile;
+  e.method = DualIntervalMethod::kProfile;
+  e.interval = e.profile_interval;
+  const auto d1 = static_cast<double>(n1), d2 = static_cast<double>(n2);
+  e.completeness1_interval = {upper > 0.0 ? d1 / upper : 0.0, lower > 0.0 ? std::min(1.0, d1 / lower) : 1.0};
+  e.completeness2_interval = {upper > 0.0 ? d2 / upper : 0.0, lower > 0.0 ? std::min(1.0, d2 / lower) : 1.0};
+  e.note = plain.note.empty() ? std::string() : plain.note + "; ";
+  e.note += "interval: the declared count's profile interval around the adjusted estimate, widened by the linkage variance";
+  return e;
 }
 
 Result<LinkageErrorRates> RatesFromPosteriors(std::span<const double> declared,

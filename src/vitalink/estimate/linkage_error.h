@@ -68,6 +68,26 @@ Result<DualSystemEstimate> EstimateDualSystemAdjusted(int64_t n1, int64_t n2, do
                                                       const LinkageErrorRates& rates,
                                                       const DualSystemOptions& options = {});
 
+/// As EstimateDualSystemAdjusted (same point estimate, Chapman on M̂), but the
+/// interval keeps the shape of the declared table's profile interval, which
+/// stays sensible for the small counts of a township, where the normal one
+/// collapses (one list holding everyone seen gives v = 0): with N̂*, [L, U] the
+/// Chapman estimate and profile interval on the declared m*, and V the linkage
+/// variance, the interval is
+///   [N̂ − √((N̂* − L)² + z²V), N̂ + √((U − N̂*)² + z²V)],
+/// its lower end raised to max(n1, n2) but never above r* = n1 + n2 − m* (the
+/// persons seen when the declared links are right: estimated rates are not
+/// known rates). V here is the delta-method variance of M̂ = m*(1 − φ)/(1 − ψ)
+/// with correct links ~ Bin(M̂, 1 − ψ) and false links ~ Bin(m*, φ):
+///   Var(M̂) = [M̂ ψ(1 − ψ) + m* φ(1 − φ)] ((1 − φ)/(1 − ψ))²,
+/// which, unlike the β = φ m*/(n2 − M̂) of the Ding–Fienberg form, stays finite
+/// when nearly every list-2 record is linked (a small township).
+/// `m_declared` is a count; method is kProfile, with a note.
+Result<DualSystemEstimate> EstimateDualSystemAdjustedProfile(int64_t n1, int64_t n2,
+                                                             int64_t m_declared,
+                                                             const LinkageErrorRates& rates,
+                                                             double confidence = 0.95);
+
 /// Estimate the rates from the linkage model's posterior match probabilities:
 /// φ̂ = Σ_declared (1 − P_i) / m*, ψ̂ = Σ_undeclared P_j / (Σ_declared P_i +
 /// Σ_undeclared P_j). `undeclared` holds the posteriors of candidate pairs left

@@ -1,5 +1,6 @@
 #include "vitalink/estimate/linkage_error.h"
 
+#include <cmath>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -68,6 +69,44 @@ TEST(LinkageErrorTest, RatesFromPosteriorsAndReview) {
   EXPECT_DOUBLE_EQ(review->false_match_rate, 0.02);
   EXPECT_DOUBLE_EQ(review->missed_match_rate, 0.06);
   EXPECT_FALSE(RatesFromReview(0, 0, 10, 1).ok());
+}
+
+// The pipeline's interval: the declared count's profile interval around the
+// adjusted estimate, widened by the (φ, ψ)-form linkage variance.
+TEST(LinkageErrorTest, AdjustedProfileIntervalKeepsTheProfileShape) {
+  const LinkageErrorRates rates{.false_match_rate = 0.01, .missed_match_rate = 0.03};
+  auto adj = EstimateDualSystemAdjustedProfile(100, 90, 70, rates);
+  ASSERT_TRUE(adj.ok());
+  auto normal = EstimateDualSystemAdjusted(100, 90, 70.0, rates);
+  ASSERT_TRUE(normal.ok());
+  EXPECT_DOUBLE_EQ(adj->chapman, normal->chapman);  // same point estimate
+  EXPECT_EQ(adj->method, DualIntervalMethod::kProfile);
+  auto plain = EstimateDualSystem(100, 90, 70.0);
+  ASSERT_TRUE(plain.ok());
+  const double m_hat = 70 * 0.99 / 0.97;
+  const double var_m = (m_hat * 0.03 * 0.97 + 70 * 0.01 * 0.99) * (0.99 / 0.97) * (0.99 / 0.97);
+  const double slope = 101.0 * 91.0 / ((m_hat + 1) * (m_hat + 1));
+  EXPECT_NEAR(adj->extra_variance, slope * slope * var_m, 1e-9);
+  const double z2v = 1.959963984540054 * 1.959963984540054 * adj->extra_variance;
+  const double below = plain->chapman - plain->interval.lower;
+  const double above = plain->interval.upper - plain->chapman;
+  EXPECT_NEAR(adj->interval.lower, std::min(120.0, adj->chapman - std::sqrt(below * below + z2v)), 1e-6);
+  EXPECT_NEAR(adj->interval.upper, adj->chapman + std::sqrt(above * above + z2v), 1e-6);
+  // Zero rates: the plain profile interval, its lower end lowered to r* = 120
+  // (never above the persons seen under the declared links).
+  auto zero = EstimateDualSystemAdjustedProfile(100, 90, 70, {});
+  ASSERT_TRUE(zero.ok());
+  EXPECT_GT(plain->interval.lower, 120.0);
+  EXPECT_DOUBLE_EQ(zero->interval.lower, 120.0);
+  EXPECT_NEAR(zero->interval.upper, plain->interval.upper, 1e-9);
+  // A small township where every birth report is linked (n2 = m*): the
+  // Ding–Fienberg β is 1 there and its normal interval explodes; this one stays
+  // a few births wide and keeps r* = n1 + n2 − m* inside.
+  auto small = EstimateDualSystemAdjustedProfile(6, 6, 6, {.false_match_rate = 0.0003, .missed_match_rate = 0.0});
+  ASSERT_TRUE(small.ok());
+  EXPECT_LE(small->interval.lower, 6.0);
+  EXPECT_GE(small->interval.upper, 6.0);
+  EXPECT_LT(small->interval.width(), 2.0);
 }
 
 }  // namespace

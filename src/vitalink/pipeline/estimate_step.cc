@@ -1,5 +1,6 @@
 #include "vitalink/pipeline/estimate_step.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -19,22 +20,37 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// True births of the period per township, from the generator's persons.csv.
+// True births of the period per township and per village (the two code
+// lengths never collide), from the generator's persons.csv.
 Result<std::map<std::string, int64_t>> TrueBirths(const std::string& path) {
   std::map<std::string, int64_t> out;
   VL_ASSIGN_OR_RETURN(ingest::CsvReader reader, ingest::CsvReader::Open(path, {}));
-  int born = -1, town = -1;
+  int born = -1, town = -1, village = -1;
   for (size_t i = 0; i < reader.header().size(); ++i) {
     if (reader.header()[i] == "born_in_period") born = static_cast<int>(i);
     if (reader.header()[i] == "township_code") town = static_cast<int>(i);
+    if (reader.header()[i] == "village_code") village = static_cast<int>(i);
   }
   if (born < 0 || town < 0) return out;
   ingest::CsvRow row;
   while (reader.Next(row)) {
     if (row.error != ingest::CsvRowError::kNone) continue;
-    if (row.fields[static_cast<size_t>(born)] == "1") ++out[std::string(row.fields[static_cast<size_t>(town)])];
+    if (row.fields[static_cast<size_t>(born)] != "1") continue;
+    ++out[std::string(row.fields[static_cast<size_t>(town)])];
+    if (village >= 0 && !row.fields[static_cast<size_t>(village)].empty()) {
+      ++out[std::string(row.fields[static_cast<size_t>(village)])];
+    }
   }
   return out;
+}
+
+const char* IntervalMethodName(estimate::DualIntervalMethod m) {
+  switch (m) {
+    case estimate::DualIntervalMethod::kNormal: return "normal";
+    case estimate::DualIntervalMethod::kLogNormal: return "lognormal";
+    case estimate::DualIntervalMethod::kProfile: return "profile";
+  }
+  return "profile";
 }
 
 nlohmann::ordered_json AreaJson(const AreaBirths& a) {
@@ -45,15 +61,39 @@ nlohmann::ordered_json AreaJson(const AreaBirths& a) {
   j["in_both"] = a.in_both;
   j["only_elsewhere"] = a.only_elsewhere;
   if (a.has_estimate) {
+    // The published (adjusted when an adjustment applies) estimate first.
     j["estimated_births"] = a.dse.chapman;
     j["interval"] = {a.dse.interval.lower, a.dse.interval.upper};
+    j["interval_method"] = IntervalMethodName(a.dse.method);
+    j["linkage_adjusted"] = a.adjusted;
+    if (a.adjusted) j["adjusted_in_both"] = a.dse.m;
     j["register_completeness"] = a.dse.completeness1;
     j["register_completeness_interval"] = {a.dse.completeness1_interval.lower,
                                            a.dse.completeness1_interval.upper};
     if (!a.dse.note.empty()) j["note"] = a.dse.note;
+    nlohmann::ordered_json u;
+    u["estimated_births"] = a.unadjusted.chapman;
+    u["interval"] = {a.unadjusted.interval.lower, a.unadjusted.interval.upper};
+    u["interval_method"] = IntervalMethodName(a.unadjusted.method);
+    u["register_completeness"] = a.unadjusted.completeness1;
+    j["unadjusted"] = std::move(u);
   }
   if (a.true_births) j["true_births"] = *a.true_births;
   return j;
+}
+
+// The link job between exactly the register and the births sources, if any.
+const link::LinkJobResult* FindRegisterBirthsJob(std::span<const link::LinkJobResult> jobs,
+                                                 const EstimateSettings& s) {
+  for (const link::LinkJobResult& job : jobs) {
+    const auto& names = job.settings.sources;
+    if (names.size() != 2) continue;
+    if ((names[0] == s.register_source && names[1] == s.births_source) ||
+        (names[0] == s.births_source && names[1] == s.register_source)) {
+      return &job;
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -79,9 +119,16 @@ Result<EstimateSettings> ParseEstimateSettings(const ingest::ProjectConfig& conf
       s.register_source = v;
     } else if (k == "births") {
       s.births_source = v;
+    } else if (k == "survey") {
+      s.survey_source = v;
+    } else if (k == "linkage_adjustment") {
+      if (v != "model" && v != "none") {
+        return Status::InvalidArgument(where(&node) + ": estimate.linkage_adjustment: expected \"model\" or \"none\"");
+      }
+      s.adjust_linkage = v == "model";
     } else {
       return Status::InvalidArgument(where(&node) + ": estimate: unknown key '" + k +
-                                     "' (known: period_start, period_end, register, births)");
+                                     "' (known: period_start, period_end, register, births, survey, linkage_adjustment)");
     }
   }
   if (s.period_start == 0 || s.period_end == 0 || s.period_end < s.period_start) {
@@ -90,6 +137,7 @@ Result<EstimateSettings> ParseEstimateSettings(const ingest::ProjectConfig& conf
   for (const auto& src : config.sources) {
     if (s.register_source.empty() && src.role == "register") s.register_source = src.name;
     if (s.births_source.empty() && src.role == "births") s.births_source = src.name;
+    if (s.survey_source.empty() && src.role == "survey") s.survey_source = src.name;
   }
   if (s.register_source.empty() || s.births_source.empty()) {
     return Status::InvalidArgument(config.path + ": [estimate] needs a register and a births source");
@@ -97,9 +145,141 @@ Result<EstimateSettings> ParseEstimateSettings(const ingest::ProjectConfig& conf
   return s;
 }
 
+Result<LinkageAdjustment> LinkageRatesFromJob(const link::LinkJobResult& job,
+                                              const ingest::IngestResult& ingest,
+                                              const cluster::Persons& persons,
+                                              const std::string& register_source,
+                                              const std::string& births_source) {
+  LinkageAdjustment out;
+  out.job = job.settings.name;
+  // Record-set source index → ingest source index.
+  std::vector<int> ingest_index(static_cast<size_t>(job.records.num_sources()), -1);
+  int register_si = -1, births_si = -1;
+  for (size_t si = 0; si < ingest.sources.size(); ++si) {
+    const std::string& name = ingest.sources[si].config.name;
+    if (name == register_source) register_si = static_cast<int>(si);
+    if (name == births_source) births_si = static_cast<int>(si);
+    for (int k = 0; k < job.records.num_sources(); ++k) {
+      if (job.records.source_name(k) == name) ingest_index[static_cast<size_t>(k)] = static_cast<int>(si);
+    }
+  }
+  if (register_si < 0 || births_si < 0) {
+    return Status::FailedPrecondition("linkage rates: register or births source not ingested");
+  }
+  // Persons holding a register record.
+  std::vector<uint8_t> has_register(static_cast<size_t>(persons.num_persons), 0);
+  const int64_t register_rows = ingest.sources[static_cast<size_t>(register_si)].table.num_rows();
+  const int64_t register_offset = persons.offsets[static_cast<size_t>(register_si)];
+  for (int64_t r = 0; r < register_rows; ++r) {
+    has_register[static_cast<size_t>(persons.labels[static_cast<size_t>(register_offset + r)])] = 1;
+  }
+  // Per births row: the best posterior to a register record of its own person
+  // (declared), or the summed posteriors to register records when its person
+  // has none (the chance that a true match was missed).
+  const int64_t births_rows = ingest.sources[static_cast<size_t>(births_si)].table.num_rows();
+  const int64_t births_offset = persons.offsets[static_cast<size_t>(births_si)];
+  std::vector<double> declared_best(static_cast<size_t>(births_rows), -1.0);
+  std::vector<double> missed_sum(static_cast<size_t>(births_rows), 0.0);
+  auto global = [&](int64_t rec) {
+    const int si = ingest_index[static_cast<size_t>(job.records.source_index(rec))];
+    return persons.offsets[static_cast<size_t>(si)] + job.records.source_row(rec);
+  };
+  for (const link::LinkedPair& pair : job.pairs) {
+    const int sa = ingest_index[static_cast<size_t>(job.records.source_index(pair.a))];
+    const int sb = ingest_index[static_cast<size_t>(job.records.source_index(pair.b))];
+    int64_t birth_rec = -1, register_rec = -1;
+    if (sa == births_si && sb == register_si) {
+      birth_rec = pair.a;
+      register_rec = pair.b;
+    } else if (sa == register_si && sb == births_si) {
+      birth_rec = pair.b;
+      register_rec = pair.a;
+    } else {
+      continue;
+    }
+    const int64_t birth_row = job.records.source_row(birth_rec);
+    const auto birth_label = persons.labels[static_cast<size_t>(births_offset + birth_row)];
+    const auto register_label = persons.labels[static_cast<size_t>(global(register_rec))];
+    const auto row = static_cast<size_t>(birth_row);
+    if (has_register[static_cast<size_t>(birth_label)]) {
+      // A linked birth: pairs to other persons are alternatives it cannot also
+      // match (one birth, one register person), not missed matches.
+      if (register_label == birth_label) declared_best[row] = std::max(declared_best[row], pair.probability);
+    } else {
+      missed_sum[row] += pair.probability;
+    }
+  }
+  std::vector<double> declared, undeclared;
+  for (int64_t r = 0; r < births_rows; ++r) {
+    const auto row = static_cast<size_t>(r);
+    if (declared_best[row] >= 0.0) {
+      declared.push_back(declared_best[row]);
+    } else if (missed_sum[row] > 0.0) {
+      undeclared.push_back(std::min(1.0, missed_sum[row]));
+      out.expected_missed += undeclared.back();
+    }
+  }
+  if (declared.empty()) return Status::FailedPrecondition("linkage rates: the job declared no link");
+  VL_ASSIGN_OR_RETURN(out.rates, estimate::RatesFromPosteriors(declared, undeclared));
+  out.declared_links = static_cast<int64_t>(declared.size());
+  out.source = "model";
+  return out;
+}
+
+Result<estimate::LinkageErrorRates> TrueLinkageRates(const ingest::IngestResult& ingest,
+                                                     const cluster::Persons& persons,
+                                                     const ingest::Truth& truth,
+                                                     const std::string& register_source,
+                                                     const std::string& births_source) {
+  int register_si = -1, births_si = -1;
+  for (size_t si = 0; si < ingest.sources.size(); ++si) {
+    if (ingest.sources[si].config.name == register_source) register_si = static_cast<int>(si);
+    if (ingest.sources[si].config.name == births_source) births_si = static_cast<int>(si);
+  }
+  if (register_si < 0 || births_si < 0 || truth.entity.size() <= static_cast<size_t>(std::max(register_si, births_si))) {
+    return Status::FailedPrecondition("true linkage rates: no truth for the register or births source");
+  }
+  const auto& reg_entity = truth.entity[static_cast<size_t>(register_si)];
+  const auto& birth_entity = truth.entity[static_cast<size_t>(births_si)];
+  const int64_t reg_offset = persons.offsets[static_cast<size_t>(register_si)];
+  const int64_t birth_offset = persons.offsets[static_cast<size_t>(births_si)];
+  // Per person: does it hold a register record; per entity: is it registered;
+  // per (person, entity): does the person hold a register record of the entity.
+  std::vector<uint8_t> person_has_register(static_cast<size_t>(persons.num_persons), 0);
+  std::map<int64_t, uint8_t> entity_registered;
+  std::map<std::pair<int64_t, int64_t>, uint8_t> person_entity;
+  for (size_t r = 0; r < reg_entity.size(); ++r) {
+    const int64_t label = persons.labels[static_cast<size_t>(reg_offset) + r];
+    person_has_register[static_cast<size_t>(label)] = 1;
+    if (reg_entity[r] < 0) continue;
+    entity_registered[reg_entity[r]] = 1;
+    person_entity[{label, reg_entity[r]}] = 1;
+  }
+  int64_t declared = 0, declared_false = 0, true_matches = 0, missed = 0;
+  for (size_t r = 0; r < birth_entity.size(); ++r) {
+    const int64_t label = persons.labels[static_cast<size_t>(birth_offset) + r];
+    const int64_t entity = birth_entity[r];
+    const bool linked = person_has_register[static_cast<size_t>(label)] != 0;
+    const bool registered = entity >= 0 && entity_registered.contains(entity);
+    if (linked) {
+      ++declared;
+      declared_false += entity < 0 || !person_entity.contains({label, entity});
+    }
+    if (registered) {
+      ++true_matches;
+      missed += !linked;
+    }
+  }
+  estimate::LinkageErrorRates rates;
+  if (declared > 0) rates.false_match_rate = static_cast<double>(declared_false) / static_cast<double>(declared);
+  if (true_matches > 0) rates.missed_match_rate = static_cast<double>(missed) / static_cast<double>(true_matches);
+  return rates;
+}
+
 Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
                                      const ingest::IngestResult& ingest,
-                                     const cluster::Persons& persons, const std::string& dir) {
+                                     const cluster::Persons& persons, const std::string& dir,
+                                     const EstimateInputs& inputs) {
   const auto start = std::chrono::steady_clock::now();
   EstimateStep step;
   VL_ASSIGN_OR_RETURN(step.settings, ParseEstimateSettings(config));
@@ -107,7 +287,7 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
   const EstimateSettings& s = step.settings;
 
   // Per person (cluster label): which lists hold a birth of the period, and where.
-  constexpr uint8_t kRegister = 1, kBirths = 2, kOther = 4;
+  constexpr uint8_t kRegister = 1, kBirths = 2, kSurvey = 4, kOther = 8;
   std::vector<uint8_t> lists(static_cast<size_t>(persons.num_persons), 0);
   std::vector<uint32_t> area(static_cast<size_t>(persons.num_persons), StringPool::kNull);
   std::vector<uint8_t> area_rank(static_cast<size_t>(persons.num_persons), 255);
@@ -115,9 +295,10 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
     const ingest::SourceData& src = ingest.sources[si];
     const uint8_t bit = src.config.name == s.register_source ? kRegister
                         : src.config.name == s.births_source ? kBirths
+                        : src.config.name == s.survey_source ? kSurvey
                                                              : kOther;
     // Where a person lives: the register says best, then the birth report.
-    const uint8_t rank = bit == kRegister ? 0 : bit == kBirths ? 1 : 2;
+    const uint8_t rank = bit == kRegister ? 0 : bit == kBirths ? 1 : bit == kSurvey ? 2 : 3;
     const Column* born = src.table.GetColumn("birth_date");
     const Column* code = src.table.GetColumn("area_code");
     if (born == nullptr) continue;
@@ -135,35 +316,74 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
     }
   }
   std::map<std::string, AreaBirths> by_town;
+  std::map<std::string, AreaBirths> by_village;
   AreaBirths& county = step.county;
   county.code = config.county;
+  AreaBirths no_village;  // births whose best code names the township only
   for (size_t p = 0; p < lists.size(); ++p) {
     const uint8_t l = lists[p];
     if (l == 0) continue;
     std::string town = "unknown";
+    AreaBirths* village = &no_village;
     if (area[p] != StringPool::kNull) {
       const std::string_view c = ingest.pool->Get(area[p]);
       if (c.size() >= 9) town = std::string(c.substr(0, 9));
+      if (c.size() >= 12) village = &by_village[std::string(c.substr(0, 12))];
     }
-    for (AreaBirths* a : {&by_town[town], &county}) {
+    for (AreaBirths* a : {&by_town[town], village, &county}) {
       a->in_register += (l & kRegister) != 0;
       a->in_births += (l & kBirths) != 0;
       a->in_both += (l & kRegister) && (l & kBirths);
       a->only_elsewhere += (l & kRegister) == 0;
+      if ((l & 7) != 0) ++a->histories[l & 7];
     }
   }
   std::map<std::string, int64_t> truth;
   if (!config.persons_path.empty() && fs::exists(config.persons_path)) {
     VL_ASSIGN_OR_RETURN(truth, TrueBirths(config.persons_path));
     int64_t total = 0;
-    for (const auto& [code, n] : truth) total += n;
+    for (const auto& [code, n] : truth) {
+      if (code.size() != 12) total += n;  // townships (villages are within them)
+    }
     county.true_births = total;
   }
-  auto estimate = [](AreaBirths& a) {
+  // The linkage-error rates of the matched count: a review's when given, else
+  // the register × births job's own (docs/ESTIMATION.md).
+  LinkageAdjustment& linkage = step.linkage;
+  if (const link::LinkJobResult* job = FindRegisterBirthsJob(inputs.link_jobs, s); job == nullptr) {
+    linkage.note = "no link job between " + s.register_source + " and " + s.births_source;
+  } else if (!s.adjust_linkage) {
+    linkage.job = job->settings.name;
+    linkage.note = "linkage_adjustment = \"none\" in [estimate]";
+  } else if (auto it = inputs.reviewed_rates.find(job->settings.name); it != inputs.reviewed_rates.end()) {
+    linkage.job = job->settings.name;
+    linkage.source = "review";
+    linkage.rates = it->second;
+  } else {
+    auto model = LinkageRatesFromJob(*job, ingest, persons, s.register_source, s.births_source);
+    if (model.ok()) {
+      linkage = std::move(*model);
+    } else {
+      linkage.job = job->settings.name;
+      linkage.note = model.status().message();
+    }
+  }
+  if (inputs.truth != nullptr && !inputs.truth->empty()) {
+    auto t = TrueLinkageRates(ingest, persons, *inputs.truth, s.register_source, s.births_source);
+    if (t.ok()) linkage.true_rates = *t;
+  }
+  auto estimate = [&linkage](AreaBirths& a) {
     auto dse = estimate::EstimateDualSystem(a.in_register, a.in_births, static_cast<double>(a.in_both));
-    if (dse.ok()) {
-      a.dse = std::move(*dse);
-      a.has_estimate = true;
+    if (!dse.ok()) return;
+    a.unadjusted = std::move(*dse);
+    a.dse = a.unadjusted;
+    a.has_estimate = true;
+    if (linkage.source == "none") return;
+    auto adj = estimate::EstimateDualSystemAdjustedProfile(a.in_register, a.in_births, a.in_both,
+                                                           linkage.rates);
+    if (adj.ok()) {
+      a.dse = std::move(*adj);
+      a.adjusted = true;
     }
   };
   estimate(county);
@@ -173,32 +393,67 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
     estimate(a);
     step.townships.push_back(a);
   }
+  for (auto& [code, a] : by_village) {
+    a.code = code;
+    if (auto it = truth.find(code); it != truth.end()) a.true_births = it->second;
+    estimate(a);
+    step.villages.push_back(a);
+  }
 
   // Outputs.
   std::string csv =
       "area,in_register,in_births_reports,in_both,only_elsewhere,estimated_births,low,high,"
-      "register_completeness,true_births\n";
-  auto row = [&csv](const AreaBirths& a) {
+      "register_completeness,adjusted_in_both,unadjusted_births,unadjusted_low,unadjusted_high,"
+      "false_match_rate,missed_match_rate,rates_from,true_births\n";
+  auto row = [&csv, &linkage](const AreaBirths& a) {
     std::string line;
+    auto fixed = [&a](double v, int digits) { return a.has_estimate ? fmt::format("{:.{}f}", v, digits) : ""; };
     AppendCsvRow(line, {a.code, std::to_string(a.in_register), std::to_string(a.in_births),
                         std::to_string(a.in_both), std::to_string(a.only_elsewhere),
-                        a.has_estimate ? fmt::format("{:.2f}", a.dse.chapman) : "",
-                        a.has_estimate ? fmt::format("{:.2f}", a.dse.interval.lower) : "",
-                        a.has_estimate ? fmt::format("{:.2f}", a.dse.interval.upper) : "",
-                        a.has_estimate ? fmt::format("{:.4f}", a.dse.completeness1) : "",
+                        fixed(a.dse.chapman, 2), fixed(a.dse.interval.lower, 2),
+                        fixed(a.dse.interval.upper, 2), fixed(a.dse.completeness1, 4),
+                        fixed(a.dse.m, 2), fixed(a.unadjusted.chapman, 2),
+                        fixed(a.unadjusted.interval.lower, 2), fixed(a.unadjusted.interval.upper, 2),
+                        a.adjusted ? fmt::format("{:.6f}", linkage.rates.false_match_rate) : "",
+                        a.adjusted ? fmt::format("{:.6f}", linkage.rates.missed_match_rate) : "",
+                        a.adjusted ? linkage.source : "none",
                         a.true_births ? std::to_string(*a.true_births) : ""});
     csv += line;
   };
   row(county);
   for (const AreaBirths& a : step.townships) row(a);
+  for (const AreaBirths& a : step.villages) row(a);
   nlohmann::ordered_json j;
   j["period"] = {FormatDate(s.period_start), FormatDate(s.period_end)};
   j["lists"] = {s.register_source, s.births_source};
-  j["method"] = "Chapman dual-system estimate, 95% profile-likelihood interval (docs/ESTIMATION.md)";
+  j["method"] =
+      "Chapman dual-system estimate on the linkage-adjusted matched count m* (1 - phi) / (1 - psi); "
+      "95% interval: the profile-likelihood interval of the declared count around it, widened by the "
+      "linkage variance; unadjusted: Chapman on m*, 95% profile-likelihood interval (docs/ESTIMATION.md)";
+  nlohmann::ordered_json lj;
+  lj["job"] = linkage.job;
+  lj["rates_from"] = linkage.source;
+  if (linkage.source != "none") {
+    lj["false_match_rate"] = linkage.rates.false_match_rate;
+    lj["missed_match_rate"] = linkage.rates.missed_match_rate;
+  }
+  if (linkage.source == "model") {
+    lj["declared_links"] = linkage.declared_links;
+    lj["expected_missed_matches"] = linkage.expected_missed;
+  }
+  if (!linkage.note.empty()) lj["note"] = linkage.note;
+  if (linkage.true_rates) {
+    lj["true_false_match_rate"] = linkage.true_rates->false_match_rate;
+    lj["true_missed_match_rate"] = linkage.true_rates->missed_match_rate;
+  }
+  j["linkage_adjustment"] = std::move(lj);
   j["county"] = AreaJson(county);
   nlohmann::ordered_json towns = nlohmann::ordered_json::array();
   for (const AreaBirths& a : step.townships) towns.push_back(AreaJson(a));
   j["townships"] = std::move(towns);
+  nlohmann::ordered_json villages = nlohmann::ordered_json::array();
+  for (const AreaBirths& a : step.villages) villages.push_back(AreaJson(a));
+  j["villages"] = std::move(villages);
   VL_RETURN_IF_ERROR(WriteFileAtomic((fs::path(dir) / "births.csv").string(), csv));
   VL_RETURN_IF_ERROR(WriteFileAtomic((fs::path(dir) / "summary.json").string(), j.dump(2) + "\n"));
   step.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,19 +1,32 @@
 // The estimate step: births of the period per township from the linked
-// persons, by dual-system estimation (register × hospital births reports).
-// Writes estimate/births.csv and estimate/summary.json.
+// persons, by dual-system estimation (register × hospital births reports),
+// with the matched count corrected for linkage errors (Ding & Fienberg 1994;
+// docs/ESTIMATION.md, "Linkage-error adjustment in the pipeline"). The rates
+// come from the register × births link job's own posteriors, or from a
+// clerical review when one is given. Writes estimate/births.csv and
+// estimate/summary.json with the unadjusted and the adjusted estimate.
 //
-//   VL_ASSIGN_OR_RETURN(EstimateStep est, RunEstimateStep(config, ingest, persons, out_dir));
+//   EstimateInputs in;
+//   in.link_jobs = report.link_jobs;                    // for the model's rates
+//   in.reviewed_rates["births_register"] = reviewed;    // optional: overrides them
+//   VL_ASSIGN_OR_RETURN(EstimateStep est, RunEstimateStep(config, ingest, persons, out_dir, in));
 #pragma once
 
+#include <array>
+#include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "vitalink/cluster/persons.h"
 #include "vitalink/common/status.h"
 #include "vitalink/estimate/dual_system.h"
+#include "vitalink/estimate/linkage_error.h"
 #include "vitalink/ingest/config.h"
 #include "vitalink/ingest/ingest.h"
+#include "vitalink/ingest/truth.h"
+#include "vitalink/link/linker.h"
 
 namespace vitalink::pipeline {
 
@@ -22,35 +35,104 @@ struct EstimateSettings {
   int32_t period_end = 0;
   std::string register_source;  // the list whose completeness is reported
   std::string births_source;    // the second list
+  std::string survey_source;    // a third list for capture histories (default: the first survey-role source)
+  bool adjust_linkage = true;   // correct the matched count for linkage errors (key linkage_adjustment)
   bool enabled = false;         // [estimate] present
 };
 
 /// Parse [estimate] (absent: disabled). Keys: period_start, period_end
 /// (YYYY-MM-DD), register (source name, default: the first register-role
-/// source), births (default: the first births-role source).
+/// source), births (default: the first births-role source), survey (default:
+/// the first survey-role source, may be absent), linkage_adjustment ("model",
+/// the default, or "none").
 Result<EstimateSettings> ParseEstimateSettings(const ingest::ProjectConfig& config);
 
 struct AreaBirths {
-  std::string code;            // 9-digit township code; "430182" for the county row
+  std::string code;            // 9-digit township, 12-digit village; "430182" for the county row
   int64_t in_register = 0;     // n1: persons born in the period with a register record
   int64_t in_births = 0;       // n2: … with a hospital birth report
-  int64_t in_both = 0;         // m
+  int64_t in_both = 0;         // m* (declared by the linkage)
   int64_t only_elsewhere = 0;  // born in the period, in some other source but not the register
+  /// Persons born in the period per capture history over (register, births,
+  /// survey): index h = bit 0 register, bit 1 births, bit 2 survey; [0] unused.
+  /// The input of a three-source log-linear estimate (estimate/loglinear.h).
+  std::array<int64_t, 8> histories{};
+  /// The published estimate: Chapman on the linkage-adjusted matched count
+  /// when an adjustment applies (`adjusted`), else the same as `unadjusted`.
   estimate::DualSystemEstimate dse;
+  estimate::DualSystemEstimate unadjusted;  // Chapman on m* as declared, profile interval
+  bool adjusted = false;
   bool has_estimate = false;
   std::optional<int64_t> true_births;  // from the generator's persons.csv
 };
 
+/// Where the linkage-error rates of the register × births matched count came from.
+struct LinkageAdjustment {
+  std::string job;              // the link job between the register and births sources
+  std::string source = "none";  // "model" (its posteriors), "review" (reviewed_rates) or "none"
+  estimate::LinkageErrorRates rates;
+  int64_t declared_links = 0;   // births records linked to a register record (model rates only)
+  double expected_missed = 0;   // Σ over births-only records of P(a register partner exists)
+  std::string note;             // why no adjustment, when none
+  /// With truth (EstimateInputs::truth): the actual rates of the matched count,
+  /// by the same definitions, for judging the estimated ones.
+  std::optional<estimate::LinkageErrorRates> true_rates;
+};
+
+/// What the estimate step takes beyond the ingested and clustered records.
+struct EstimateInputs {
+  /// The link jobs of the run; the register × births job's pairs give the
+  /// model's rates. Empty: no model rates.
+  std::span<const link::LinkJobResult> link_jobs;
+  /// Clerical-review rates per link job name (e.g. from review decisions in
+  /// the project store, estimate::RatesFromReview). When the register × births
+  /// job has an entry it is used instead of the model's rates.
+  std::map<std::string, estimate::LinkageErrorRates> reviewed_rates;
+  /// The generator's truth, when the project has one: the step then also
+  /// reports the true linkage-error rates (never used for the estimate).
+  const ingest::Truth* truth = nullptr;
+};
+
 struct EstimateStep {
   EstimateSettings settings;
+  LinkageAdjustment linkage;
   std::vector<AreaBirths> townships;  // by code
+  /// By 12-digit code, for the bulletin's drill-down. Births whose best area
+  /// code names only the township (a coarse hospital code) are in their
+  /// township's row but in no village's.
+  std::vector<AreaBirths> villages;
   AreaBirths county;
   double seconds = 0;
 };
 
+/// Estimate the linkage-error rates of `job` (a link between the register and
+/// births sources) from its posteriors: declared = births records in the same
+/// person as a register record, each with the highest posterior among its pairs
+/// to that person's register records; φ̂ = mean(1 − P) over them. Missed = for
+/// each births record in no person with a register record, min(1, Σ P) over its
+/// pairs (the chance it has a register partner); ψ̂ = Σ missed / (Σ declared P
+/// + Σ missed). FailedPrecondition when the job declared no link.
+Result<LinkageAdjustment> LinkageRatesFromJob(const link::LinkJobResult& job,
+                                              const ingest::IngestResult& ingest,
+                                              const cluster::Persons& persons,
+                                              const std::string& register_source,
+                                              const std::string& births_source);
+
+/// Return the true rates of the register × births matched count: φ = share
+/// of births records in a person with a register record but with no register
+/// record of their own true person there; ψ = share of births records whose
+/// true person has a register record that are in no person with a register
+/// record (of those with one). FailedPrecondition without truth for the sources.
+Result<estimate::LinkageErrorRates> TrueLinkageRates(const ingest::IngestResult& ingest,
+                                                     const cluster::Persons& persons,
+                                                     const ingest::Truth& truth,
+                                                     const std::string& register_source,
+                                                     const std::string& births_source);
+
 /// Estimate births per township and for the county; write outputs into `dir`.
 Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
                                      const ingest::IngestResult& ingest,
-                                     const cluster::Persons& persons, const std::string& dir);
+                                     const cluster::Persons& persons, const std::string& dir,
+                                     const EstimateInputs& inputs = {});
 
 }  // namespace vitalink::pipeline

@@ -39,6 +39,7 @@ Result<report::Bulletin> BuildBulletin(const RunReport& run, const store::Store&
   // Register records, duplicates and migrant double registrations per township.
   const cluster::Persons& persons = run.persons;
   std::map<std::string, AreaCounts> counts;
+  std::map<std::string, AreaCounts> village_counts;  // by 12-digit code
   std::vector<int32_t> register_seen(static_cast<size_t>(persons.num_persons), 0);
   std::vector<uint8_t> in_migrants(static_cast<size_t>(persons.num_persons), 0);
   for (size_t si = 0; si < run.ingest.sources.size(); ++si) {
@@ -54,15 +55,21 @@ Result<report::Bulletin> BuildBulletin(const RunReport& run, const store::Store&
     const Column* code = s.table.GetColumn("area_code");
     for (int64_t r = 0; r < s.table.num_rows(); ++r) {
       std::string town = "unknown";
+      AreaCounts* village = nullptr;
       if (code != nullptr && !code->IsNull(r)) {
         const std::string_view c = s.table.pool().Get(code->string_id(r));
         if (c.size() >= 9) town = std::string(c.substr(0, 9));
+        if (c.size() >= 12) village = &village_counts[std::string(c.substr(0, 12))];
       }
       const auto p = static_cast<size_t>(persons.labels[static_cast<size_t>(persons.offsets[si] + r)]);
-      AreaCounts& a = counts[town];
-      ++a.records;
-      if (register_seen[p]++ > 0) ++a.duplicates;
-      if (register_seen[p] == 1 && in_migrants[p]) ++a.migrant_doubles;
+      const bool duplicate = register_seen[p]++ > 0;
+      const bool migrant_double = register_seen[p] == 1 && in_migrants[p];
+      for (AreaCounts* a : {&counts[town], village}) {
+        if (a == nullptr) continue;
+        ++a->records;
+        a->duplicates += duplicate;
+        a->migrant_doubles += migrant_double;
+      }
     }
   }
   // Wrong and missing items per 100 register records, from the checks.
@@ -70,6 +77,7 @@ Result<report::Bulletin> BuildBulletin(const RunReport& run, const store::Store&
   for (size_t i = 0; i < run.check.results.size(); ++i) {
     if (run.check.sources[i] != es.register_source) continue;
     for (const check::AreaRate& a : run.check.areas[i].townships) rates[a.code] = &a;
+    for (const check::AreaRate& a : run.check.areas[i].villages) rates[a.code] = &a;
   }
   // The previous run's scores.
   std::map<std::string, store::AreaIndicator> previous;
@@ -123,6 +131,27 @@ Result<report::Bulletin> BuildBulletin(const RunReport& run, const store::Store&
     const auto r = rates.find(births.code);
     fill(row, births, c == counts.end() ? AreaCounts{} : c->second,
          r == rates.end() ? 0 : r->second->wrong_per_100, r == rates.end() ? 0 : r->second->missing_per_100);
+    // Drill-down: every village of the township with register records or
+    // births of the period, with the same indicators.
+    std::map<std::string, const AreaBirths*> village_births;
+    for (const AreaBirths& v : run.estimate.villages) {
+      if (v.code.size() == 12 && v.code.starts_with(births.code)) village_births[v.code] = &v;
+    }
+    for (auto it = village_counts.lower_bound(births.code);
+         it != village_counts.end() && it->first.starts_with(births.code); ++it) {
+      village_births.try_emplace(it->first, nullptr);
+    }
+    for (const auto& [vcode, vb] : village_births) {
+      report::AreaRow village;
+      village.code = vcode;
+      village.name = name_of(vcode);
+      const auto vc = village_counts.find(vcode);
+      const auto vr = rates.find(vcode);
+      AreaBirths none;
+      fill(village, vb != nullptr ? *vb : none, vc == village_counts.end() ? AreaCounts{} : vc->second,
+           vr == rates.end() ? 0 : vr->second->wrong_per_100, vr == rates.end() ? 0 : vr->second->missing_per_100);
+      row.villages.push_back(std::move(village));
+    }
     b.townships.push_back(std::move(row));
   }
   b.county.code = b.county_code;
@@ -150,7 +179,9 @@ Result<report::Bulletin> BuildBulletin(const RunReport& run, const store::Store&
   }
   b.trend.push_back({b.run_label, b.county.completeness, b.county.accuracy_score});
   b.notes = {
-      "出生数估计：户籍登记与医院出生报告两个名单的双系统估计（Chapman），95% 区间为剖面似然区间；方法见 docs/ESTIMATION.md。",
+      run.estimate.county.adjusted
+          ? "出生数估计：户籍登记与医院出生报告两个名单的双系统估计（Chapman），两名单的匹配数已按记录连接的错配率与漏配率校正（Ding–Fienberg），95% 区间含连接误差的方差；未校正的估计见 estimate/summary.json；方法见 docs/ESTIMATION.md。"
+          : "出生数估计：户籍登记与医院出生报告两个名单的双系统估计（Chapman），95% 区间为剖面似然区间；方法见 docs/ESTIMATION.md。",
       "错项率、漏项率：每百条户籍记录中未通过规则检查的项目数；重复登记率：同一人的多余户籍记录每百条。",
       "记录连接：Fellegi–Sunter 模型，EM 无监督训练；连接与检查的详细结果见本次运行的 link/ 与 check/ 目录。"};
   return b;

@@ -1,0 +1,275 @@
+// Coverage of the births estimate through the real pipeline: synthetic
+// counties from the generator (known truth) go through ingest, check, link and
+// estimate in-process, and we count how often the 95% intervals hold the true
+// number of births of the period, for the county and for each township:
+//
+//   - two sources (register × hospital births), Chapman on the declared
+//     matched count m* (profile interval) and on the linkage-adjusted count
+//     (normal interval with the linkage variance; docs/ESTIMATION.md);
+//   - three sources (register × births × survey), the AIC-chosen log-linear
+//     model with its profile interval, on the linked capture histories.
+//
+// The survey samples every village here (survey_village_share = 1): a list
+// that covers only a tenth of the villages is a valid third list only for those
+// villages. CoverageTest runs 12 counties of 2000 persons with loose bounds;
+// SlowCoverage.* runs 200 counties of 3000–5000 persons under the ctest label
+// `slow` (VL_SLOW_TESTS=1) and prints the table kept in docs/ESTIMATION.md.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "vitalink/common/file_io.h"
+#include "vitalink/estimate/capture_table.h"
+#include "vitalink/estimate/linkage_error.h"
+#include "vitalink/estimate/loglinear.h"
+#include "vitalink/pipeline/pipeline.h"
+#include "vitalink/synth/generator.h"
+
+namespace vitalink::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool SlowEnabled() {
+  const char* v = std::getenv("VL_SLOW_TESTS");
+  return v != nullptr && std::string(v) == "1";
+}
+
+// One estimator's tally over areas: how many had an estimate, how many of
+// those intervals held the truth, and the error of the point estimate.
+struct Tally {
+  int64_t areas = 0;
+  int64_t estimated = 0;
+  int64_t covered = 0;
+  double sum_error = 0;      // Σ (N̂ − N)
+  double sum_truth = 0;      // Σ N over the estimated areas
+  double sum_rel_error = 0;  // Σ (N̂ − N)/N over estimated areas with N > 0
+  int64_t rel_count = 0;
+  double sum_width = 0;
+
+  void Add(bool has_estimate, double n_hat, double lower, double upper, int64_t truth) {
+    ++areas;
+    if (!has_estimate || !std::isfinite(n_hat)) return;
+    ++estimated;
+    const auto n = static_cast<double>(truth);
+    covered += lower <= n && n <= upper;
+    sum_error += n_hat - n;
+    sum_truth += n;
+    if (truth > 0) {
+      sum_rel_error += (n_hat - n) / n;
+      ++rel_count;
+    }
+    if (std::isfinite(upper)) sum_width += upper - lower;
+  }
+  double coverage() const { return estimated > 0 ? static_cast<double>(covered) / static_cast<double>(estimated) : 0; }
+  double bias() const { return sum_truth > 0 ? sum_error / sum_truth : 0; }  // Σ(N̂ − N)/ΣN
+  double mean_rel_bias() const { return rel_count > 0 ? sum_rel_error / static_cast<double>(rel_count) : 0; }
+};
+
+struct Study {
+  Tally county_plain, county_adjusted, county_adjusted_normal, county_true_rates, county_three;
+  Tally town_plain, town_adjusted, town_adjusted_normal;
+  int64_t counties = 0;
+  int64_t true_births = 0;
+  double sum_false_match_rate = 0, sum_missed_match_rate = 0;
+  int64_t rate_count = 0;
+
+  std::string Table() const {
+    std::string out = fmt::format(
+        "{} counties, {} true births\n"
+        "mean model rates: false matches {:.4f}, missed matches {:.4f}\n"
+        "{:<40} {:>9} {:>9} {:>9} {:>11} {:>11} {:>10}\n",
+        counties, true_births, rate_count ? sum_false_match_rate / static_cast<double>(rate_count) : 0,
+        rate_count ? sum_missed_match_rate / static_cast<double>(rate_count) : 0, "estimator", "areas",
+        "estimated", "coverage", "bias ΣΔ/ΣN", "mean Δ/N", "mean width");
+    auto line = [&out](const char* name, const Tally& t) {
+      out += fmt::format("{:<40} {:>9} {:>9} {:>9.3f} {:>+11.4f} {:>+11.4f} {:>10.2f}\n", name, t.areas, t.estimated,
+                         t.coverage(), t.bias(), t.mean_rel_bias(),
+                         t.estimated ? t.sum_width / static_cast<double>(t.estimated) : 0);
+    };
+    line("county, two sources, unadjusted", county_plain);
+    line("county, two sources, linkage-adjusted", county_adjusted);
+    line("  the same, normal interval", county_adjusted_normal);
+    line("county, two sources, adjusted, true rates", county_true_rates);
+    line("county, three sources (AIC), unadjusted", county_three);
+    line("township, two sources, unadjusted", town_plain);
+    line("township, two sources, linkage-adjusted", town_adjusted);
+    line("  the same, normal interval", town_adjusted_normal);
+    return out;
+  }
+};
+
+// Generate county `seed` into `root`, run every stage on it and add its areas
+// to `study`; the county's files are removed afterwards.
+void RunCounty(const fs::path& root, uint64_t seed, int64_t persons, Study& study) {
+  const fs::path dir = root / fmt::format("county_{}", seed);
+  synth::GenerateOptions gen;
+  gen.out_dir = dir.string();
+  gen.persons = persons;
+  gen.seed = seed;
+  gen.survey_village_share = 1.0;
+  auto summary = synth::GenerateCounty(gen);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  // u from 200 000 random pairs per job instead of 1 000 000: for a county of a
+  // few thousand records that is still a large share of all pairs, and the
+  // study runs five times faster (the u sampling dominates a small county).
+  {
+    auto text = ReadFile((dir / "project.toml").string());
+    ASSERT_TRUE(text.ok());
+    std::string config = *text;
+    for (size_t at = config.find("\n[[link]]\n"); at != std::string::npos; at = config.find("\n[[link]]\n", at + 1)) {
+      config.insert(at + 10, "u_sample_pairs = 200000\n");
+    }
+    ASSERT_TRUE(WriteFileAtomic((dir / "project.toml").string(), config).ok());
+  }
+  RunOptions run;
+  run.threads = 1;
+  auto report = RunProject((dir / "project.toml").string(), run);
+  ASSERT_TRUE(report.ok()) << "seed " << seed << ": " << report.status().ToString();
+  ASSERT_TRUE(report->estimated);
+  const EstimateStep& e = report->estimate;
+  ASSERT_TRUE(e.county.true_births.has_value());
+  // The truth the generator reports and the truth the step reads agree.
+  ASSERT_EQ(*e.county.true_births, summary->births);
+  ++study.counties;
+  study.true_births += *e.county.true_births;
+  if (e.linkage.source == "model") {
+    study.sum_false_match_rate += e.linkage.rates.false_match_rate;
+    study.sum_missed_match_rate += e.linkage.rates.missed_match_rate;
+    ++study.rate_count;
+  }
+  auto add_two = [](Tally& plain, Tally& adjusted, Tally& normal, const AreaBirths& a, int64_t truth) {
+    plain.Add(a.has_estimate, a.unadjusted.chapman, a.unadjusted.interval.lower, a.unadjusted.interval.upper, truth);
+    adjusted.Add(a.has_estimate, a.dse.chapman, a.dse.interval.lower, a.dse.interval.upper, truth);
+    normal.Add(a.has_estimate, a.dse.chapman, a.dse.normal_interval.lower, a.dse.normal_interval.upper, truth);
+  };
+  add_two(study.county_plain, study.county_adjusted, study.county_adjusted_normal, e.county, *e.county.true_births);
+  // The adjustment with the actual rates, as a complete clerical review would
+  // give them (RunOptions::reviewed_rates): what the adjustment can do when the
+  // rates are right.
+  if (e.linkage.true_rates && e.county.has_estimate) {
+    auto t = estimate::EstimateDualSystemAdjustedProfile(e.county.in_register, e.county.in_births,
+                                                         e.county.in_both, *e.linkage.true_rates);
+    study.county_true_rates.Add(t.ok(), t.ok() ? t->chapman : 0, t.ok() ? t->interval.lower : 0,
+                                t.ok() ? t->interval.upper : 0, *e.county.true_births);
+  }
+  if (std::getenv("VL_COVERAGE_VERBOSE") != nullptr) {
+    const AreaBirths& c = e.county;
+    const auto& h = c.histories;
+    std::printf("seed %llu persons %lld truth %lld n1 %lld n2 %lld m %lld plain %.2f [%.2f, %.2f] adjusted %.2f [%.2f, %.2f] "
+                "rates %.4f %.4f true rates %.4f %.4f histories %lld %lld %lld %lld %lld %lld %lld\n",
+                static_cast<unsigned long long>(seed), static_cast<long long>(persons),
+                static_cast<long long>(*c.true_births), static_cast<long long>(c.in_register),
+                static_cast<long long>(c.in_births), static_cast<long long>(c.in_both), c.unadjusted.chapman,
+                c.unadjusted.interval.lower, c.unadjusted.interval.upper, c.dse.chapman, c.dse.interval.lower,
+                c.dse.interval.upper, e.linkage.rates.false_match_rate, e.linkage.rates.missed_match_rate,
+                e.linkage.true_rates ? e.linkage.true_rates->false_match_rate : -1.0,
+                e.linkage.true_rates ? e.linkage.true_rates->missed_match_rate : -1.0, static_cast<long long>(h[1]),
+                static_cast<long long>(h[2]), static_cast<long long>(h[3]), static_cast<long long>(h[4]),
+                static_cast<long long>(h[5]), static_cast<long long>(h[6]), static_cast<long long>(h[7]));
+    std::fflush(stdout);
+  }
+  // Townships: every township with a true birth or an observed one. A
+  // township with births nobody recorded has no row and no estimate.
+  int64_t towns_with_truth = 0;
+  for (const AreaBirths& t : e.townships) {
+    if (t.code.size() != 9) continue;  // "unknown": births without an area code
+    const int64_t truth = t.true_births.value_or(0);
+    towns_with_truth += t.true_births.has_value();
+    add_two(study.town_plain, study.town_adjusted, study.town_adjusted_normal, t, truth);
+  }
+  (void)towns_with_truth;
+  // Three sources on the county's linked capture histories.
+  std::vector<int64_t> cells(e.county.histories.begin() + 1, e.county.histories.end());
+  auto table = estimate::CaptureTable::Make(3, cells);
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  auto mse = estimate::EstimateMultipleSystems(*table);
+  if (mse.ok() && mse->best().has_profile) {
+    const estimate::LogLinearFit& f = mse->best();
+    study.county_three.Add(true, f.n_hat, f.profile.interval.lower, f.profile.interval.upper,
+                           *e.county.true_births);
+  } else {
+    study.county_three.Add(false, 0, 0, 0, *e.county.true_births);
+  }
+  fs::remove_all(dir);
+}
+
+Study RunStudy(const std::string& name, int counties, int64_t min_persons, int64_t max_persons,
+               uint64_t first_seed) {
+  const fs::path root = fs::temp_directory_path() / ("vl_coverage_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root);
+  Study study;
+  for (int i = 0; i < counties; ++i) {
+    const uint64_t seed = first_seed + static_cast<uint64_t>(i);
+    // Sizes spread evenly over [min, max], a function of the index only.
+    const int64_t persons =
+        counties > 1 ? min_persons + (max_persons - min_persons) * i / (counties - 1) : min_persons;
+    RunCounty(root, seed, persons, study);
+    if (::testing::Test::HasFatalFailure()) break;
+  }
+  fs::remove_all(root);
+  return study;
+}
+
+// Twelve counties of 2000 persons (about 7 births each; ~25 s in a release
+// build): bounds loose enough for the sampling noise of 12 counties, tight
+// enough to catch an interval that lost its meaning or an adjustment that
+// went the wrong way.
+TEST(CoverageTest, TwelveSmallCountiesThroughThePipeline) {
+#ifndef NDEBUG
+  // Unoptimised, the twelve pipeline runs take minutes: the default suite of a
+  // debug build skips them (make test uses the release preset, where they run).
+  if (!SlowEnabled()) GTEST_SKIP() << "debug build: set VL_SLOW_TESTS=1 to run";
+#endif
+  const Study s = RunStudy("small", 12, 2000, 2000, 9100);
+  ASSERT_FALSE(HasFatalFailure());
+  std::printf("%s", s.Table().c_str());
+  ASSERT_EQ(s.counties, 12);
+  EXPECT_EQ(s.county_adjusted.estimated, 12);
+  // With nominal 95%, 7 or fewer of 12 covered has probability < 0.1%; the
+  // measured coverage is lower than nominal (missed links, docs/ESTIMATION.md).
+  EXPECT_GE(s.county_plain.coverage(), 0.6);
+  EXPECT_GE(s.county_adjusted.coverage(), 0.6);
+  EXPECT_GE(s.town_plain.coverage(), 0.85);
+  EXPECT_GE(s.town_adjusted.coverage(), 0.85);
+  // The adjusted interval stays as narrow as the counts allow (a linkage
+  // variance that blew up when every birth report is linked gave widths of 10⁵).
+  EXPECT_LT(s.county_adjusted.sum_width / static_cast<double>(s.county_adjusted.estimated), 10.0);
+  // The point estimates are near the truth.
+  EXPECT_LT(std::abs(s.county_plain.bias()), 0.1);
+  EXPECT_LT(std::abs(s.county_adjusted.bias()), 0.1);
+  // With the right rates the adjustment never moves the estimate away from the truth
+  // (with a blocking rule free of the birth date, small counties often link perfectly,
+  // and then both biases are zero).
+  ASSERT_EQ(s.county_true_rates.estimated, 12);
+  EXPECT_LE(std::abs(s.county_true_rates.bias()), std::abs(s.county_plain.bias()) + 1e-12);
+  EXPECT_GE(s.county_true_rates.coverage(), 0.75);
+}
+
+// 200 counties of 3000–5000 persons; the numbers in docs/ESTIMATION.md.
+TEST(SlowCoverage, TwoHundredCountiesThroughThePipeline) {
+  if (!SlowEnabled()) GTEST_SKIP() << "set VL_SLOW_TESTS=1 (ctest -L slow)";
+  const Study s = RunStudy("slow", 200, 3000, 5000, 20261001);
+  ASSERT_FALSE(HasFatalFailure());
+  std::printf("%s", s.Table().c_str());
+  ASSERT_EQ(s.counties, 200);
+  // The issue's targets. Not met today (docs/ESTIMATION.md, "Coverage through
+  // the pipeline"): this test fails until missed links are accounted for.
+  EXPECT_GE(s.county_adjusted.coverage(), 0.92);
+  EXPECT_LE(s.county_adjusted.coverage(), 0.98);
+  EXPECT_GE(s.county_three.coverage(), 0.92);
+  EXPECT_LE(s.county_three.coverage(), 0.98);
+  EXPECT_LT(std::abs(s.county_adjusted.bias()), std::abs(s.county_plain.bias()));
+}
+
+}  // namespace
+}  // namespace vitalink::pipeline
