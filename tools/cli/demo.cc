@@ -24,6 +24,7 @@ VerbAction AddDemoVerb(CLI::App& app) {
     std::fputs(pipeline::FormatRunReport(*report).c_str(), stdout);
     if (!report->bulletin_path.empty()) std::printf("\nthe bulletin: %s\n", report->bulletin_path.c_str());
     std::printf("all results: %s/\n", report->output_dir.c_str());
+    std::printf("review the doubtful pairs in a browser: vitalink serve --project %s\n", report->output_dir.c_str());
     return kExitOk;
   };
 }

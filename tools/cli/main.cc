@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   add(cli::AddGenerateVerb);
   add(cli::AddLinkVerb);
   add(cli::AddRunVerb);
+  add(cli::AddServeVerb);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

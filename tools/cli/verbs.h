@@ -35,5 +35,6 @@ VerbAction AddRunVerb(CLI::App& app);
 VerbAction AddCheckVerb(CLI::App& app);
 VerbAction AddDemoVerb(CLI::App& app);
 VerbAction AddLinkVerb(CLI::App& app);
+VerbAction AddServeVerb(CLI::App& app);
 
 }  // namespace vitalink::cli

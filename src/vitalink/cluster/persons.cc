@@ -72,7 +72,7 @@ Result<Persons> BuildPersons(const ingest::IngestResult& ingest,
   co.one_to_one = one_to_one;
   co.refuse_weak_bridges = options.refuse_weak_bridges;
   co.bridges = options.bridges;
-  VL_ASSIGN_OR_RETURN(p.clustering, Cluster(n, pairs, co, p.source_of));
+  VL_ASSIGN_OR_RETURN(p.clustering, Cluster(n, pairs, co, p.source_of, options.constraints));
   p.labels = p.clustering.labels;
   p.num_persons = p.clustering.num_clusters;
   auto key = [&](int64_t rec) {

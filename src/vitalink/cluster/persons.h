@@ -25,6 +25,8 @@ namespace vitalink::cluster {
 struct PersonOptions {
   bool refuse_weak_bridges = false;
   BridgeOptions bridges;
+  /// Clerical review decisions, as global record indices (offsets[source] + row).
+  Constraints constraints;
 };
 
 struct Persons {

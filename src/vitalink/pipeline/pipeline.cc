@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <set>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include "vitalink/pipeline/report_step.h"
 #include "vitalink/common/file_io.h"
 #include "vitalink/store/checksum.h"
+#include "vitalink/pipeline/review_step.h"
 #include "vitalink/store/store.h"
 
 #include "vitalink/synth/generator.h"
@@ -66,6 +68,7 @@ std::vector<store::AreaIndicator> Indicators(const RunReport& report) {
     for (const AreaBirths& b : report.estimate.townships) {
       if (b.code.size() == 9) put(area(b.code, "township"), b);
     }
+    for (const AreaBirths& b : report.estimate.villages) put(area(b.code, "village"), b);
   }
   for (auto& [code, a] : by_code) out.push_back(std::move(a));
   return out;
@@ -97,6 +100,7 @@ Result<RunReport> RunProject(const std::string& config_path, const RunOptions& o
   VL_ASSIGN_OR_RETURN(auto settings_for_label, ParseEstimateSettings(report.config));
   info.label = settings_for_label.enabled ? FormatDate(settings_for_label.period_end).substr(0, 7)
                                           : info.started_at.substr(0, 10);
+  report.run_label = info.label;
   VL_ASSIGN_OR_RETURN(report.run_id, db.BeginRun(info));
   VL_ASSIGN_OR_RETURN(auto previous, db.PreviousRun(report.run_id));
   if (previous) report.previous_run_id = previous->run_id;
@@ -140,8 +144,28 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
     }
     if (!report.link_jobs.empty()) {
       report.linked = true;
+      // Clerical review decisions stored since earlier runs bind this one.
+      VL_ASSIGN_OR_RETURN(std::vector<store::Decision> decisions, db.LatestDecisions());
+      std::vector<int64_t> offsets;
+      int64_t rows = 0;
+      for (const ingest::SourceData& s : report.ingest.sources) {
+        offsets.push_back(rows);
+        rows += s.table.num_rows();
+      }
+      VL_ASSIGN_OR_RETURN(report.review, review::ApplyDecisions(decisions, report.ingest, offsets));
+      for (const std::string& w : report.review.warnings) say("review: " + w);
+      for (const link::LinkJobResult& r : report.link_jobs) {
+        report.labels.push_back(review::ComputeLabelMetrics(r, decisions));
+        const review::LabelMetrics& l = report.labels.back();
+        if (l.matches + l.non_matches > 0 && !report.reviewed_rates.contains(r.settings.name)) {
+          const review::JobErrorRates rates = review::ComputeJobErrorRates(r, l);
+          report.reviewed_rates[r.settings.name] = {rates.false_match_rate, rates.missed_match_rate};
+        }
+      }
       say("building persons");
-      VL_ASSIGN_OR_RETURN(report.persons, cluster::BuildPersons(report.ingest, report.link_jobs, {}));
+      cluster::PersonOptions person_options;
+      person_options.constraints = report.review.constraints;
+      VL_ASSIGN_OR_RETURN(report.persons, cluster::BuildPersons(report.ingest, report.link_jobs, person_options));
       for (const link::LinkJobResult& r : report.link_jobs) {
         if (r.entity.empty()) continue;
         VL_ASSIGN_OR_RETURN(cluster::JobMetrics m, cluster::EvaluateJob(r));
@@ -150,13 +174,19 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
       VL_RETURN_IF_ERROR(cluster::WriteLinkOutputs(
           (std::filesystem::path(report.output_dir) / "link").string(), report.ingest,
           report.link_jobs, report.persons, report.truth.empty() ? nullptr : &report.truth));
+      VL_RETURN_IF_ERROR(WriteReviewOutputs(report, (std::filesystem::path(report.output_dir) / "link").string()));
     }
   }
   if (options.last_stage >= Stage::kEstimate && report.linked) {
     say("estimating births per township");
+    EstimateInputs inputs;
+    inputs.link_jobs = report.link_jobs;
+    inputs.reviewed_rates = options.reviewed_rates;
+    if (!report.truth.empty()) inputs.truth = &report.truth;
+    inputs.reviewed_rates.insert(report.reviewed_rates.begin(), report.reviewed_rates.end());
     VL_ASSIGN_OR_RETURN(report.estimate,
                         RunEstimateStep(report.config, report.ingest, report.persons,
-                                        (std::filesystem::path(report.output_dir) / "estimate").string()));
+                                        (std::filesystem::path(report.output_dir) / "estimate").string(), inputs));
     report.estimated = report.estimate.settings.enabled;
     VL_RETURN_IF_ERROR(WriteFollowUp(report, (std::filesystem::path(report.output_dir) / "report" / "follow_up.csv").string()));
   }
@@ -171,11 +201,31 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
     if (!lang) return Status::InvalidArgument("unknown bulletin language '" + options.lang + "' (known: zh, en)");
     VL_ASSIGN_OR_RETURN(report.bulletin_path,
                         WriteBulletin(bulletin, *lang, (std::filesystem::path(report.output_dir) / "report").string()));
-    // Keep the scores, so the next run shows progress.
+    // Each run's bulletin stays readable in `vitalink serve` after later runs replace it.
+    {
+      VL_ASSIGN_OR_RETURN(std::string html, ReadFile(report.bulletin_path));
+      const auto runs_dir = std::filesystem::path(report.output_dir) / "report" / "runs";
+      VL_RETURN_IF_ERROR(EnsureDirectory(runs_dir.string()));
+      VL_RETURN_IF_ERROR(WriteFileAtomic((runs_dir / (std::to_string(report.run_id) + ".html")).string(), html));
+    }
+    // Keep the scores, so the next run shows progress; villages without births
+    // of the period have a score too.
+    std::set<std::string> known;
+    for (const store::AreaIndicator& a : indicators) known.insert(a.area_code);
+    for (const report::AreaRow& t : bulletin.townships) {
+      for (const report::AreaRow& v : t.villages) {
+        if (known.insert(v.code).second) indicators.push_back({v.code, "village", "", {}});
+      }
+    }
     for (store::AreaIndicator& a : indicators) {
       const report::AreaRow* row = a.area_code == bulletin.county.code ? &bulletin.county : nullptr;
       for (const report::AreaRow& t : bulletin.townships) {
         if (t.code == a.area_code) row = &t;
+        if (a.area_code.size() == 12 && a.area_code.starts_with(t.code)) {
+          for (const report::AreaRow& v : t.villages) {
+            if (v.code == a.area_code) row = &v;
+          }
+        }
       }
       if (row != nullptr) a.values["accuracy_score"] = row->accuracy_score;
     }
@@ -260,6 +310,17 @@ std::string FormatRunReport(const RunReport& report) {
       out += fmt::format("estimated births: {:.0f} (95% interval {:.0f} to {:.0f}); register completeness {:.1f}%{}\n",
                          c.dse.chapman, c.dse.interval.lower, c.dse.interval.upper, 100 * c.dse.completeness1,
                          c.true_births ? fmt::format(" (true births: {})", *c.true_births) : std::string());
+      const LinkageAdjustment& l = report.estimate.linkage;
+      if (c.adjusted) {
+        out += fmt::format("  adjusted for linkage errors ({} rates of {}: false matches {:.2f}%, missed {:.2f}%{}); unadjusted {:.0f} ({:.0f} to {:.0f})\n",
+                           l.source, l.job, 100 * l.rates.false_match_rate, 100 * l.rates.missed_match_rate,
+                           l.true_rates ? fmt::format("; true {:.2f}%, {:.2f}%", 100 * l.true_rates->false_match_rate,
+                                                      100 * l.true_rates->missed_match_rate)
+                                        : std::string(),
+                           c.unadjusted.chapman, c.unadjusted.interval.lower, c.unadjusted.interval.upper);
+      } else if (!l.note.empty()) {
+        out += "  not adjusted for linkage errors: " + l.note + "\n";
+      }
     }
   }
   out += fmt::format("\ningest summary: {}/ingest/summary.json\n", report.output_dir);

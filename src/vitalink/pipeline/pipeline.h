@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,7 @@
 #include "vitalink/link/linker.h"
 #include "vitalink/pipeline/check_step.h"
 #include "vitalink/pipeline/estimate_step.h"
+#include "vitalink/review/decisions.h"
 
 namespace vitalink::pipeline {
 
@@ -32,6 +34,10 @@ struct RunOptions {
   Stage last_stage = Stage::kEstimate;
   int threads = 0;         // 0 = all cores (outputs do not depend on it)
   std::string lang = "zh"; // bulletin language: zh or en
+  /// Linkage-error rates from clerical review, per link job name. For the
+  /// register × births job they replace the rates estimated from the job's
+  /// posteriors in the births estimate (EstimateInputs::reviewed_rates).
+  std::map<std::string, estimate::LinkageErrorRates> reviewed_rates;
   /// Called with a short line before each step ("linking births_register"); the
   /// CLI prints them on a terminal. Empty: silent.
   std::function<void(std::string_view)> progress;
@@ -47,6 +53,13 @@ struct RunReport {
   std::vector<cluster::JobMetrics> link_metrics;  // with truth, one per job
   cluster::Persons persons;
   bool linked = false;
+  /// Review decisions from the project store applied to this run's clustering, the
+  /// labelled pairs per link job (in link_jobs order) and, for jobs with labels, the
+  /// linkage-error rates with labels (passed to the estimate step).
+  review::AppliedDecisions review;
+  std::vector<review::LabelMetrics> labels;
+  std::map<std::string, estimate::LinkageErrorRates> reviewed_rates;
+  std::string run_label;          // the period the run covers ("2026-10")
   EstimateStep estimate;
   bool estimated = false;
   int64_t run_id = 0;             // in the project store (<output>/project.sqlite)

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vitalink/common/file_io.h"
+#include "vitalink/estimate/linkage_error.h"
 #include "vitalink/synth/generator.h"
 
 namespace vitalink::pipeline {
@@ -107,7 +108,8 @@ TEST_F(CountyTest, OutputsAreIdenticalForOneAndTwoThreads) {
   ASSERT_TRUE(two.ok()) << two.status().ToString();
   for (const char* f : {"link/pairs.csv", "link/clusters.csv", "link/model.json",
                         "check/findings.csv", "check/metrics.json", "ingest/rejects/register.csv",
-                        "ingest/rejects/births.csv"}) {
+                        "ingest/rejects/births.csv", "estimate/births.csv", "estimate/summary.json",
+                        "report/bulletin.csv", "report/bulletin.json"}) {
     EXPECT_EQ(Read(dir_ / "t1" / f), Read(dir_ / "t2" / f)) << f;
   }
   for (const char* f : {"ingest/summary.json", "link/metrics.json", "check/summary.json"}) {
@@ -156,13 +158,70 @@ TEST_F(CountyTest, PerRuleNonMatchModelKeepsSiblingsApart) {
     if (j.settings.name == "births_register") job = &j;
   }
   ASSERT_NE(job, nullptr);
-  ASSERT_EQ(job->rule_lambda.size(), 4u);
+  ASSERT_EQ(job->rule_lambda.size(), 5u);
   // The mother's-ID rule finds mostly siblings: its λ is far below the
   // mother-and-birth-year rule's, where nearly every candidate is the child.
   EXPECT_LT(job->rule_lambda[3], job->rule_lambda[0]);
   ASSERT_NE(births(*random_pairs), nullptr);
   ASSERT_NE(births(*per_rule), nullptr);
   EXPECT_GT(births(*per_rule)->pairs.precision, births(*random_pairs)->pairs.precision);
+}
+
+// The births estimate corrects the declared matched count for linkage errors
+// with the register × births job's own rates, writes both estimates, and takes
+// reviewed rates instead when given (docs/ESTIMATION.md).
+TEST_F(CountyTest, BirthsEstimateIsAdjustedForLinkageErrors) {
+  auto report = Run("adjusted", 1);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_TRUE(report->estimated);
+  const EstimateStep& e = report->estimate;
+  EXPECT_EQ(e.linkage.job, "births_register");
+  ASSERT_EQ(e.linkage.source, "model") << e.linkage.note;
+  EXPECT_GT(e.linkage.declared_links, 0);
+  EXPECT_GE(e.linkage.rates.false_match_rate, 0.0);
+  EXPECT_LT(e.linkage.rates.false_match_rate, 0.5);
+  EXPECT_GE(e.linkage.rates.missed_match_rate, 0.0);
+  EXPECT_LT(e.linkage.rates.missed_match_rate, 0.5);
+  // With truth the step reports the actual rates of the matched count; the
+  // model's estimates are near them.
+  ASSERT_TRUE(e.linkage.true_rates.has_value());
+  EXPECT_NEAR(e.linkage.rates.false_match_rate, e.linkage.true_rates->false_match_rate, 0.05);
+  EXPECT_NEAR(e.linkage.rates.missed_match_rate, e.linkage.true_rates->missed_match_rate, 0.05);
+  const AreaBirths& c = e.county;
+  ASSERT_TRUE(c.has_estimate);
+  ASSERT_TRUE(c.adjusted);
+  auto m_hat = estimate::AdjustMatchedCount(static_cast<double>(c.in_both), e.linkage.rates);
+  ASSERT_TRUE(m_hat.ok());
+  EXPECT_NEAR(c.dse.m, std::min<double>(*m_hat, static_cast<double>(std::min(c.in_register, c.in_births))), 1e-9);
+  auto plain = estimate::EstimateDualSystem(c.in_register, c.in_births, static_cast<double>(c.in_both));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_DOUBLE_EQ(c.unadjusted.chapman, plain->chapman);
+  // Both estimates and the rates are in the outputs.
+  const auto summary = nlohmann::json::parse(Read(dir_ / "adjusted" / "estimate" / "summary.json"));
+  EXPECT_EQ(summary["linkage_adjustment"]["rates_from"], "model");
+  EXPECT_DOUBLE_EQ(summary["county"]["estimated_births"].get<double>(), c.dse.chapman);
+  EXPECT_DOUBLE_EQ(summary["county"]["unadjusted"]["estimated_births"].get<double>(), c.unadjusted.chapman);
+  const std::string csv = Read(dir_ / "adjusted" / "estimate" / "births.csv");
+  EXPECT_NE(csv.find("unadjusted_births"), std::string::npos);
+  EXPECT_NE(csv.find("missed_match_rate"), std::string::npos);
+
+  // Reviewed rates replace the model's: 20% false links lower m̂ to 0.8 m*
+  // (so the estimate rises), 10% missed raise it again by 1/0.9.
+  RunOptions o;
+  o.output_dir = (dir_ / "reviewed").string();
+  o.threads = 1;
+  o.reviewed_rates["births_register"] = {.false_match_rate = 0.2, .missed_match_rate = 0.1};
+  auto reviewed = RunProject((dir_ / "project.toml").string(), o);
+  ASSERT_TRUE(reviewed.ok()) << reviewed.status().ToString();
+  const AreaBirths& rc = reviewed->estimate.county;
+  EXPECT_EQ(reviewed->estimate.linkage.source, "review");
+  ASSERT_TRUE(rc.adjusted);
+  EXPECT_NEAR(rc.dse.m, static_cast<double>(rc.in_both) * 0.8 / 0.9, 1e-9);
+  EXPECT_GT(rc.dse.chapman, rc.unadjusted.chapman);
+  const auto reviewed_summary = nlohmann::json::parse(Read(dir_ / "reviewed" / "estimate" / "summary.json"));
+  EXPECT_EQ(reviewed_summary["linkage_adjustment"]["rates_from"], "review");
+  EXPECT_DOUBLE_EQ(reviewed_summary["linkage_adjustment"]["false_match_rate"].get<double>(), 0.2);
+  EXPECT_GT(rc.dse.chapman_se, 0.0);
 }
 
 TEST_F(CountyTest, RunUntilIngestStopsThere) {

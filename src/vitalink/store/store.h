@@ -1,11 +1,12 @@
-// Store: the project's embedded SQLite file (one per project, e.g. `project.vitalink.db`).
+// Store: the project's embedded SQLite file, one per project (`vitalink run` keeps it at
+// `<output>/project.sqlite`).
 //
 // It remembers what must survive between monthly runs: the runs themselves (when, which
 // config, which input files by checksum), the linkage model of each job, the per-area
 // indicators the bulletin compares month over month, and the clerical review decisions
 // the next run obeys. The schema and its migration policy are in docs/STORE.md.
 //
-//   VL_ASSIGN_OR_RETURN(store::Store db, store::Store::Open(dir + "/project.vitalink.db"));
+//   VL_ASSIGN_OR_RETURN(store::Store db, store::Store::Open(output_dir + "/project.sqlite"));
 //   VL_ASSIGN_OR_RETURN(int64_t run, db.BeginRun(info));
 //   VL_RETURN_IF_ERROR(db.SaveModel(run, "births", model_json));
 //   VL_RETURN_IF_ERROR(db.SaveIndicators(run, rows));
