@@ -1,6 +1,7 @@
 #include "vitalink/common/date.h"
 
 #include <cstdio>
+#include <ctime>
 
 namespace vitalink {
 
@@ -25,6 +26,15 @@ std::optional<int32_t> ParseIsoDate(std::string_view s) {
   }
   if (!IsValidCivil(v[0], v[1], v[2])) return std::nullopt;
   return DaysFromCivil({v[0], v[1], v[2]});
+}
+
+std::string UtcNowIso8601() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 }  // namespace vitalink

@@ -65,4 +65,8 @@ std::string FormatDate(int32_t days);
 /// Parse exactly "YYYY-MM-DD" (the canonical form); nullopt when malformed or impossible.
 std::optional<int32_t> ParseIsoDate(std::string_view s);
 
+/// Return the current time in UTC as ISO 8601, "YYYY-MM-DDTHH:MM:SSZ" (run and decision
+/// timestamps; the only function here that reads the clock).
+std::string UtcNowIso8601();
+
 }  // namespace vitalink

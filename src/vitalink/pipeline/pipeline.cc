@@ -33,15 +33,6 @@ Result<Stage> ParseStage(std::string_view name) {
 
 namespace {
 
-std::string NowUtc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // Per-area indicators kept in the store for progress month over month.
 std::vector<store::AreaIndicator> Indicators(const RunReport& report) {
   std::vector<store::AreaIndicator> out;
@@ -91,7 +82,7 @@ Result<RunReport> RunProject(const std::string& config_path, const RunOptions& o
   store::RunInfo info;
   info.config_path = report.config.path;
   info.config_hash = store::TextChecksum(report.config.text);
-  info.started_at = NowUtc();
+  info.started_at = UtcNowIso8601();
   for (const ingest::SourceConfig& src : report.config.sources) {
     const std::string path = src.path.empty() ? src.sqlite : src.path;
     auto input = store::DescribeInput(src.name, path);
@@ -105,7 +96,7 @@ Result<RunReport> RunProject(const std::string& config_path, const RunOptions& o
   VL_ASSIGN_OR_RETURN(auto previous, db.PreviousRun(report.run_id));
   if (previous) report.previous_run_id = previous->run_id;
   Status stages = RunStages(report, options, db);
-  VL_RETURN_IF_ERROR(db.FinishRun(report.run_id, stages.ok() ? store::kRunOk : store::kRunFailed, NowUtc()));
+  VL_RETURN_IF_ERROR(db.FinishRun(report.run_id, stages.ok() ? store::kRunOk : store::kRunFailed, UtcNowIso8601()));
   VL_RETURN_IF_ERROR(stages);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;

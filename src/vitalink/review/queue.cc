@@ -38,15 +38,6 @@ ReviewRecord MakeRecord(const ingest::SourceData& src, int64_t row, const AreaTa
   return r;
 }
 
-Json RecordJson(const ReviewRecord& r) {
-  Json fields = Json::array();
-  for (const auto& [name, value] : r.fields) fields.push_back(Json::array({name, value}));
-  return Json{{"source", r.source},          {"role", r.role},
-              {"record_id", r.record_id},    {"line", r.line},
-              {"township", r.township_code}, {"township_name", r.township_name},
-              {"fields", std::move(fields)}};
-}
-
 ReviewRecord ParseRecord(const Json& j) {
   ReviewRecord r;
   r.source = j.at("source").get<std::string>();
@@ -153,6 +144,15 @@ Result<ReviewQueue> BuildReviewQueue(const ingest::IngestResult& ingest,
     queue.items.resize(static_cast<size_t>(options.max_items));
   }
   return queue;
+}
+
+Json RecordJson(const ReviewRecord& r) {
+  Json fields = Json::array();
+  for (const auto& [name, value] : r.fields) fields.push_back(Json::array({name, value}));
+  return Json{{"source", r.source},          {"role", r.role},
+              {"record_id", r.record_id},    {"line", r.line},
+              {"township", r.township_code}, {"township_name", r.township_name},
+              {"fields", std::move(fields)}};
 }
 
 std::string ReviewQueueJson(const ReviewQueue& queue) {

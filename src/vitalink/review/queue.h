@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <string_view>
@@ -98,6 +99,10 @@ Result<ReviewQueue> BuildReviewQueue(const ingest::IngestResult& ingest,
                                      std::span<const link::LinkJobResult> jobs,
                                      const cluster::Persons& persons, const AreaTable* areas,
                                      const QueueOptions& options);
+
+/// Return a record as the JSON object the queue file and the server's API share: source,
+/// role, record_id, line, township, township_name, fields ([name, value] pairs, in order).
+nlohmann::ordered_json RecordJson(const ReviewRecord& record);
 
 /// Return the queue as JSON (format "vitalink-review-queue/1").
 std::string ReviewQueueJson(const ReviewQueue& queue);

@@ -15,6 +15,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "vitalink/common/date.h"
 #include "vitalink/common/file_io.h"
 #include "vitalink/common/utf8.h"
 #include "vitalink/ingest/config.h"
@@ -66,15 +67,6 @@ bool SecretEquals(std::string_view a, std::string_view b) {
   unsigned char diff = 0;
   for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
-}
-
-std::string NowUtc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 std::string CookieValue(const httplib::Request& req, std::string_view name) {
@@ -271,14 +263,6 @@ Result<std::unique_ptr<ReviewServer>> ReviewServer::Make(const ServeOptions& opt
   for (size_t i = 0; i < impl->queue.items.size(); ++i) {
     const review::ReviewItem& it = impl->queue.items[i];
     impl->index_by_key.emplace(it.key, i);
-    auto record = [](const review::ReviewRecord& r) {
-      Json fields = Json::array();
-      for (const auto& [name, value] : r.fields) fields.push_back(Json::array({name, value}));
-      return Json{{"source", r.source},          {"role", r.role},
-                  {"record_id", r.record_id},    {"line", r.line},
-                  {"township", r.township_code}, {"township_name", r.township_name},
-                  {"fields", std::move(fields)}};
-    };
     Json bars = Json::array();
     for (const review::WeightBar& b : it.waterfall) {
       bars.push_back(Json{{"label", b.label}, {"level", b.level}, {"weight", b.weight}});
@@ -291,8 +275,8 @@ Result<std::unique_ptr<ReviewServer>> ReviewServer::Make(const ServeOptions& opt
            {"threshold", it.threshold},
            {"linked", it.linked},
            {"priority", it.priority},
-           {"a", record(it.a)},
-           {"b", record(it.b)},
+           {"a", review::RecordJson(it.a)},
+           {"b", review::RecordJson(it.b)},
            {"waterfall", std::move(bars)}};
     std::string text = j.dump(-1, ' ', false, Json::error_handler_t::replace);
     text.pop_back();  // the decision is appended per request: {...,"decision":...}
@@ -529,7 +513,7 @@ void ReviewServer::Impl::Routes() {
     d.record_id_b = it.b.record_id;
     d.decision = body["decision"].get<std::string>();
     d.who = caller->who;
-    d.at = NowUtc();
+    d.at = UtcNowIso8601();
     if (body.contains("note") && body["note"].is_string())
       d.note = body["note"].get<std::string>().substr(0, 2000);
     auto id = db.SaveDecision(d);
