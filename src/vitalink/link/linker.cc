@@ -224,6 +224,17 @@ class SettingsParser {
         if (ct == nullptr) return Error(&(*a)[i], ctx + ".comparisons: expected tables");
         VL_ASSIGN_OR_RETURN(ComparisonSpec spec,
                             Comparison(*ct, ctx + ".comparisons[" + std::to_string(i) + "]"));
+        // The model takes comparisons as independent given the match status: the same
+        // comparison twice counts one field's evidence twice and can drive EM to a
+        // degenerate fit (seen with a config cut from several jobs by hand).
+        for (const ComparisonSpec& earlier : job.comparisons) {
+          if (earlier.kind == spec.kind && earlier.column == spec.column &&
+              earlier.column2 == spec.column2 && earlier.conditions == spec.conditions) {
+            return Error(ct, ctx + ".comparisons[" + std::to_string(i) + "]: repeats comparison '" +
+                                 earlier.display_name() +
+                                 "' (same kind on the same column); each field's evidence may count once");
+          }
+        }
         job.comparisons.push_back(std::move(spec));
       }
     }

@@ -91,6 +91,24 @@ comparisons_preset = "chinese_persons"
   ASSERT_FALSE(none_trains.ok());
   EXPECT_NE(none_trains.status().message().find("at least one rule must train"), std::string::npos);
 
+  // The same comparison twice would count one field's evidence twice.
+  auto twice = ParseJobs(R"(
+[[link]]
+blocking = ["birth_date"]
+[[link.comparisons]]
+kind = "name_zh"
+column = "name"
+[[link.comparisons]]
+kind = "exact"
+column = "name"
+[[link.comparisons]]
+kind = "name_zh"
+column = "name"
+)");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.status().message().find("comparisons[2]: repeats comparison 'name'"), std::string::npos)
+      << twice.status().message();
+
   // Errors name the place and the problem.
   auto syntax = ParseJobs(R"toml(
 [[link]]
