@@ -104,4 +104,10 @@ std::string DefaultDataDir() {
   return "share/vitalink";
 }
 
+Result<const AreaTable*> DefaultAreaTable() {
+  static const Result<AreaTable> table = AreaTable::Load(DefaultDataDir() + "/areas.tsv");
+  if (!table.ok()) return table.status();
+  return &*table;
+}
+
 }  // namespace vitalink

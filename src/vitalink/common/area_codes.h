@@ -55,4 +55,9 @@ class AreaTable {
 /// build tree's data directory compiled in, else `<exe dir>/../share/vitalink`.
 std::string DefaultDataDir();
 
+/// Return the table at DefaultDataDir()/areas.tsv, loaded once per process (thread-safe) and
+/// shared by every stage that names areas: the national table takes a good part of a second
+/// to load. A failed load returns the same error on every call.
+Result<const AreaTable*> DefaultAreaTable();
+
 }  // namespace vitalink

@@ -116,13 +116,13 @@ Result<CheckStep> RunCheckStep(const ingest::ProjectConfig& config, const ingest
   }
   CheckStep step;
   if (!any_rules) return step;
-  VL_ASSIGN_OR_RETURN(AreaTable areas, AreaTable::Load(DefaultDataDir() + "/areas.tsv"));
+  VL_ASSIGN_OR_RETURN(const AreaTable* areas, DefaultAreaTable());
   check::BindOptions bind;
   for (const ingest::SourceData& s : ingest.sources) bind.references[s.config.name] = &s.table;
   // Rule files name sources by role (lookup('register', …)); a role that is
   // not also some source's name refers to the first source with that role.
   for (const ingest::SourceData& s : ingest.sources) bind.references.try_emplace(s.config.role, &s.table);
-  bind.areas = &areas;
+  bind.areas = areas;
   if (!settings.run_date.empty()) bind.run_date = *ParseIsoDate(settings.run_date);
   if (!config.county.empty()) bind.params["county_code"] = config.county;
   for (const ingest::CanonicalField& f : ingest::CanonicalFields()) bind.optional_fields.emplace_back(f.name);

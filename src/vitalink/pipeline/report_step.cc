@@ -26,9 +26,9 @@ Result<report::Bulletin> BuildBulletin(const RunReport& run, const store::Store&
   report::Bulletin b;
   const EstimateSettings& es = run.estimate.settings;
   b.county_code = run.config.county;
-  auto areas = AreaTable::Load(DefaultDataDir() + "/areas.tsv");
+  auto areas = DefaultAreaTable();
   auto name_of = [&](const std::string& code) {
-    const AreaInfo* a = areas.ok() ? areas->Find(code) : nullptr;
+    const AreaInfo* a = areas.ok() ? (*areas)->Find(code) : nullptr;
     return a != nullptr ? a->name : code;
   };
   b.county_name = name_of(b.county_code);

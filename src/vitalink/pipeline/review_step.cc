@@ -51,16 +51,17 @@ Json NumberOrNull(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr);
 
 Status WriteReviewOutputs(const RunReport& report, const std::string& dir) {
   VL_ASSIGN_OR_RETURN(review::QueueOptions options, ParseReviewSettings(report.config));
-  // Township names only where records carry area codes: the national table takes a third
-  // of a second to load, longer than a whole FEBRL linkage.
+  // Township names only where records carry area codes: FEBRL-like projects then never
+  // load the national table.
   bool has_areas = false;
-  for (const ingest::SourceData& s : report.ingest.sources)
-    has_areas |= s.table.FindColumn("area_code") >= 0;
-  Result<AreaTable> areas = Status::NotFound("no area codes");
-  if (has_areas) areas = AreaTable::Load(DefaultDataDir() + "/areas.tsv");
+  for (const ingest::SourceData& s : report.ingest.sources) has_areas |= s.table.FindColumn("area_code") >= 0;
+  const AreaTable* areas = nullptr;
+  if (has_areas) {
+    if (auto table = DefaultAreaTable(); table.ok()) areas = *table;
+  }
   VL_ASSIGN_OR_RETURN(review::ReviewQueue queue,
                       review::BuildReviewQueue(report.ingest, report.link_jobs, report.persons,
-                                               areas.ok() ? &*areas : nullptr, options));
+                                               areas, options));
   queue.run_label = report.run_label;
   VL_RETURN_IF_ERROR(
       WriteFileAtomic((fs::path(dir) / "review.json").string(), review::ReviewQueueJson(queue)));
