@@ -148,7 +148,7 @@ class SettingsParser {
         {"name", "mode", "sources", "columns", "blocking", "comparisons", "comparisons_preset",
          "max_block_size", "u_sample_pairs", "initial_lambda", "em_max_iterations",
          "em_tolerance", "fix_u", "keep_probability", "match_threshold", "one_to_one", "threads",
-         "nonmatch", "model"},
+         "nonmatch", "model", "fixed"},
         ctx));
     LinkJobSettings job;
     job.seed = config_.seed;
@@ -265,6 +265,55 @@ class SettingsParser {
       job.model_path = std::filesystem::path(model).is_absolute()
                            ? model
                            : (std::filesystem::path(config_.dir) / model).lexically_normal().string();
+    }
+    if (const toml::node* n = t.get("fixed")) {
+      const toml::table* ft = n->as_table();
+      if (ft == nullptr) return Error(n, ctx + ".fixed: expected a table ([link.fixed])");
+      VL_RETURN_IF_ERROR(CheckKeys(*ft, {"lambda", "m", "u"}, ctx + ".fixed"));
+      if (const toml::node* l = ft->get("lambda")) {
+        const std::optional<double> v = l->value<double>();
+        if (!v || !(*v > 0 && *v < 1)) return Error(l, ctx + ".fixed.lambda: expected a number in (0, 1)");
+        job.fixed_lambda = *v;
+      }
+      for (const char* which : {"m", "u"}) {
+        const toml::node* pn = ft->get(which);
+        if (pn == nullptr) continue;
+        const toml::table* pt = pn->as_table();
+        if (pt == nullptr) return Error(pn, ctx + ".fixed." + which + ": expected comparison = [p, ...]");
+        auto& out = std::string_view(which) == "m" ? job.fixed_m : job.fixed_u;
+        for (const auto& [key, node] : *pt) {
+          const std::string name(key.str());
+          const std::string where = ctx + ".fixed." + which + "." + name;
+          bool known = false;
+          for (const ComparisonSpec& c : job.comparisons) known = known || c.display_name() == name;
+          if (!known) return Error(&node, where + ": no comparison of this job is named '" + name + "'");
+          const toml::array* a = node.as_array();
+          if (a == nullptr || a->empty()) return Error(&node, where + ": expected [p, ...], one per level");
+          std::vector<double> probs;
+          double sum = 0;
+          for (const toml::node& x : *a) {
+            const std::optional<double> v = x.value<double>();
+            if (!v || !(*v > 0 && *v < 1)) return Error(&x, where + ": each probability must be in (0, 1)");
+            probs.push_back(*v);
+            sum += *v;
+          }
+          if (std::abs(sum - 1) > 1e-6) {
+            return Error(&node, where + ": the levels' probabilities sum to " + std::to_string(sum) + ", not 1");
+          }
+          out[name] = std::move(probs);
+        }
+      }
+      if (job.fixed_lambda) {
+        for (const ComparisonSpec& c : job.comparisons) {
+          if (!job.fixed_u.contains(c.display_name())) {
+            return Error(n, ctx + ".fixed: a fixed lambda is the prior among candidate pairs, so every "
+                                  "comparison's u must be fixed too (missing: '" + c.display_name() + "')");
+          }
+        }
+      }
+    }
+    if (t.get("fixed") != nullptr && job.nonmatch == "per_rule") {
+      return Error(t.get("fixed"), ctx + ".fixed: fixed parameters need nonmatch = \"random_pairs\"");
     }
     VL_ASSIGN_OR_RETURN(int64_t threads, Int(t, "threads", ctx, 0));
     job.threads = static_cast<int>(threads);
@@ -616,6 +665,33 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
   const auto chunks = Chunks(blocker, threads);
   const int num_rules = blocker.num_rules();
 
+  // [link.fixed]: per comparison, m and u as the config gives them (strongest
+  // level first, "else" last), reversed to the model's level order (else = 0).
+  std::vector<std::optional<std::vector<double>>> fixed_m(static_cast<size_t>(num_k));
+  std::vector<std::optional<std::vector<double>>> fixed_u(static_cast<size_t>(num_k));
+  for (int k = 0; k < num_k; ++k) {
+    const std::string& name = shape.comparison(k).name;
+    for (auto [given, out] : {std::pair{&settings.fixed_m, &fixed_m}, {&settings.fixed_u, &fixed_u}}) {
+      auto it = given->find(name);
+      if (it == given->end()) continue;
+      const std::vector<std::string>& labels = shape.comparison(k).level_labels;
+      if (it->second.size() != labels.size()) {
+        std::string expected;
+        for (auto l = labels.rbegin(); l != labels.rend(); ++l) expected += (expected.empty() ? "" : ", ") + *l;
+        return Status::InvalidArgument("link job '" + settings.name + "': fixed " +
+                                       (given == &settings.fixed_m ? "m" : "u") + " of '" + name + "' has " +
+                                       std::to_string(it->second.size()) + " values; the comparison has " +
+                                       std::to_string(labels.size()) + " levels (" + expected + ")");
+      }
+      (*out)[static_cast<size_t>(k)] = std::vector<double>(it->second.rbegin(), it->second.rend());
+    }
+  }
+  const bool any_fixed = !settings.fixed_m.empty() || !settings.fixed_u.empty() || settings.fixed_lambda;
+  if (any_fixed && !settings.model_path.empty()) {
+    return Status::InvalidArgument("link job '" + settings.name + "': [link.fixed] and model = … both set; a saved "
+                                   "model already fixes every parameter");
+  }
+
   if (!settings.model_path.empty()) {
     // A saved model (next month's run reusing a trained one): no sampling, no
     // EM; pass 2 scores with it as it is.
@@ -636,8 +712,12 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
     USamplingOptions uopts;
     uopts.max_pairs = std::max<int64_t>(1, settings.u_sample_pairs);
     uopts.seed = settings.seed;
-    FsModel init = FsModel::Default(shape, settings.initial_lambda);
-    if (records.size() >= 2) {
+    FsModel init = FsModel::Default(shape, settings.fixed_lambda.value_or(settings.initial_lambda));
+    for (int k = 0; k < num_k; ++k) {
+      if (fixed_m[static_cast<size_t>(k)]) VL_RETURN_IF_ERROR(init.set_m(k, *fixed_m[static_cast<size_t>(k)]));
+    }
+    // With λ fixed every u is fixed too (checked when parsing): nothing to sample.
+    if (records.size() >= 2 && !settings.fixed_lambda) {
       // The pairs come from one seeded stream; comparing them in parallel and
       // summing counts (order-independent) gives the same u for any thread count.
       auto pairs = SampleUPairs(
@@ -678,6 +758,19 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
         for (int k = 0; k < num_k; ++k) VL_RETURN_IF_ERROR(init.set_u(k, u[static_cast<size_t>(k)]));
       }
     }
+    for (int k = 0; k < num_k; ++k) {
+      if (fixed_u[static_cast<size_t>(k)]) VL_RETURN_IF_ERROR(init.set_u(k, *fixed_u[static_cast<size_t>(k)]));
+    }
+    EmOptions em = settings.em;
+    if (!settings.fixed_m.empty()) {
+      if (!em.fix_u && !settings.fixed_u.empty()) {
+        return Status::InvalidArgument("link job '" + settings.name + "': fixed u needs fix_u = true");
+      }
+      em.fix_m.assign(static_cast<size_t>(num_k), false);
+      for (int k = 0; k < num_k; ++k) em.fix_m[static_cast<size_t>(k)] = fixed_m[static_cast<size_t>(k)].has_value();
+    }
+    if (settings.fixed_lambda) em.fix_lambda = true;
+    const bool all_fixed = settings.fixed_lambda && static_cast<int>(settings.fixed_m.size()) == num_k;
     result.seconds.u_sampling = SecondsSince(t0);
 
 
@@ -724,11 +817,14 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
 
     // EM over the pattern counts.
     t0 = Clock::now();
-    if (counts.size() == 0) {
+    if (counts.size() == 0 || all_fixed) {
+      // Nothing to train on, or nothing left to train.
       result.model = init;
       result.fit.model = init;
+      result.fit.converged = all_fixed;
+      result.lambda_candidates = init.lambda();
     } else {
-      auto fit = TrainEm(counts, init, settings.em);
+      auto fit = TrainEm(counts, init, em);
       if (!fit.ok()) return fit.status().WithContext("link job '" + settings.name + "'");
       result.fit = std::move(*fit);
       result.model = result.fit.model;
@@ -751,7 +847,8 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
         all_pairs = n * (n - 1) / 2;
       }
       result.lambda_candidates = result.fit.model.lambda();
-      if (all_pairs > 0 && candidates.size() > 0) {
+      // A fixed λ is the prior among candidates, the pairs its fixed u describe.
+      if (all_pairs > 0 && candidates.size() > 0 && !settings.fixed_lambda) {
         const std::vector<PatternCount> patterns = candidates.Sorted();
         std::vector<double> bayes(patterns.size());  // Σ_k log2(m/u) per pattern
         std::vector<uint8_t> gamma(static_cast<size_t>(num_k));
@@ -890,6 +987,13 @@ std::string LinkJobJson(const LinkJobResult& r) {
   j["lambda_among_candidates"] = r.lambda_candidates;
   j["nonmatch"] = r.settings.nonmatch;
   if (!r.settings.model_path.empty()) j["model_loaded_from"] = r.settings.model_path;
+  if (r.settings.fixed_lambda || !r.settings.fixed_m.empty() || !r.settings.fixed_u.empty()) {
+    nlohmann::ordered_json f;
+    if (r.settings.fixed_lambda) f["lambda_among_candidates"] = *r.settings.fixed_lambda;
+    for (const auto& [name, v] : r.settings.fixed_m) f["m"][name] = v;
+    for (const auto& [name, v] : r.settings.fixed_u) f["u"][name] = v;
+    j["fixed"] = std::move(f);
+  }
   if (!r.rule_lambda.empty()) {
     nlohmann::ordered_json rules = nlohmann::ordered_json::array();
     for (size_t i = 0; i < r.rule_lambda.size(); ++i) {

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,17 @@ struct LinkJobSettings {
   /// or a run's link/model.json, whose job of the same name is taken. Its
   /// comparisons and levels must be the job's. Empty: train u, m and λ.
   std::string model_path;
+  /// `[link.fixed]`: parameters a statistician sets instead of estimating
+  /// (Splink's fixed m/u probabilities). Per comparison (by display name) m
+  /// and/or u, one value per level, "else" last; those are not trained or
+  /// sampled. `lambda` fixes the prior P(match) among the job's *candidate*
+  /// pairs: scoring then uses it as is (no re-estimation over all pairs), so
+  /// every comparison's u must be fixed too and describe candidate non-matches
+  /// (for jobs whose blocking leaves few pairs, where EM has nothing to learn
+  /// from: duplicate birth reports against twins). docs/LINKAGE.md.
+  std::map<std::string, std::vector<double>> fixed_m;
+  std::map<std::string, std::vector<double>> fixed_u;
+  std::optional<double> fixed_lambda;
   uint64_t seed = 1;
   int threads = 0;  // 0 = all cores
 };

@@ -1,7 +1,9 @@
-// The link stage entry: [[link]] settings from TOML, and a job scoring with a
-// saved model (`model = "…"`) exactly as the run that trained it did.
+// The link stage entry: [[link]] settings from TOML, a job scoring with a
+// saved model (`model = "…"`) exactly as the run that trained it did, and
+// parameters fixed in the config ([link.fixed]).
 #include "vitalink/link/linker.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -288,6 +290,112 @@ TEST(LinkerTest, ScoreOnlyBlockingRuleDoesNotTrain) {
   for (const int64_t n : b->weight_histogram) scored += n;
   EXPECT_EQ(scored, b->candidate_pairs);
   EXPECT_NE(LinkJobJson(*b).find("\"train\": false"), std::string::npos);
+}
+
+
+TEST(LinkSettingsTest, FixedParameters) {
+  constexpr const char* kJob = R"toml(
+[[link]]
+name = "dedupe"
+blocking = ["birth_date"]
+[[link.comparisons]]
+kind = "exact"
+column = "sex"
+[[link.comparisons]]
+kind = "date"
+column = "birth_date"
+levels = ["exact", "day_month_swapped"]
+)toml";
+  auto jobs = ParseJobs(std::string(kJob) + R"toml(
+[link.fixed]
+lambda = 0.25
+[link.fixed.m]
+sex = [0.99, 0.01]
+[link.fixed.u]
+sex = [0.6, 0.4]
+birth_date = [0.5, 0.01, 0.49]
+)toml");
+  ASSERT_TRUE(jobs.ok()) << jobs.status().ToString();
+  const LinkJobSettings& job = (*jobs)[0];
+  ASSERT_TRUE(job.fixed_lambda.has_value());
+  EXPECT_EQ(*job.fixed_lambda, 0.25);
+  EXPECT_EQ(job.fixed_m.at("sex"), (std::vector<double>{0.99, 0.01}));
+  EXPECT_EQ(job.fixed_u.at("birth_date"), (std::vector<double>{0.5, 0.01, 0.49}));
+  EXPECT_FALSE(job.fixed_m.contains("birth_date"));
+
+  auto error = [&](const std::string& fixed) {
+    auto r = ParseJobs(std::string(kJob) + fixed);
+    return r.ok() ? std::string("ok") : r.status().message();
+  };
+  EXPECT_NE(error("[link.fixed.m]\nsx = [0.9, 0.1]\n").find("no comparison of this job is named 'sx'"),
+            std::string::npos);
+  EXPECT_NE(error("[link.fixed.m]\nsex = [0.9, 0.2]\n").find("sum to"), std::string::npos);
+  EXPECT_NE(error("[link.fixed.m]\nsex = [1.0, 0.0]\n").find("in (0, 1)"), std::string::npos);
+  // λ among candidates pairs with u among candidates: all of them or none.
+  EXPECT_NE(error("[link.fixed]\nlambda = 0.3\n[link.fixed.u]\nsex = [0.6, 0.4]\n").find("missing: 'birth_date'"),
+            std::string::npos);
+  EXPECT_NE(error("[link.fixed]\nlambda = 1.5\n").find("lambda"), std::string::npos);
+  EXPECT_NE(error("[link.fixed]\nlamda = 0.3\n").find("lamda"), std::string::npos);
+}
+
+// Every parameter fixed: no u sampling, no EM, and each pair's weight is the
+// prior plus Σ log2(m/u) of its levels, as given.
+TEST(LinkerTest, FixedParametersScoreAsGiven) {
+  const ingest::IngestResult ingest = MakeRegister();
+  LinkJobSettings s = DedupeSettings();
+  s.comparisons.erase(s.comparisons.begin());  // no name_zh: tf would adjust the exact level
+  s.comparisons.erase(s.comparisons.begin() + 1);  // nor aliases
+  // Config order: strongest level first, "else" last.
+  s.fixed_lambda = 0.2;
+  s.fixed_m["birth_date"] = {0.90, 0.04, 0.03, 0.02, 0.01};
+  s.fixed_u["birth_date"] = {0.05, 0.01, 0.10, 0.30, 0.54};
+  s.fixed_m["village_and_day"] = {0.8, 0.2};
+  s.fixed_u["village_and_day"] = {0.1, 0.9};
+  Result<LinkJobResult> r = RunLinkJob(s, ingest);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->u_pairs_sampled, 0);
+  EXPECT_TRUE(r->fit.log.empty());
+  EXPECT_EQ(r->model.lambda(), 0.2);
+  // The model keeps them, in its own level order (else first).
+  EXPECT_EQ(r->model.m(0), (std::vector<double>{0.01, 0.02, 0.03, 0.04, 0.90}));
+  EXPECT_EQ(r->model.u(1), (std::vector<double>{0.9, 0.1}));
+  ASSERT_FALSE(r->pairs.empty());
+  const ModelShape& shape = r->model.shape();
+  std::vector<uint8_t> gamma(2);
+  for (const LinkedPair& p : r->pairs) {
+    shape.Decode(p.pattern, gamma.data());
+    double w = std::log2(0.2 / 0.8);
+    for (int k = 0; k < 2; ++k) {
+      if (gamma[static_cast<size_t>(k)] == kGammaNull) continue;
+      w += std::log2(r->model.m(k)[gamma[static_cast<size_t>(k)]] / r->model.u(k)[gamma[static_cast<size_t>(k)]]);
+    }
+    ASSERT_NEAR(p.weight, w, 1e-12);
+  }
+  EXPECT_NE(LinkJobJson(*r).find("\"lambda_among_candidates\": 0.2"), std::string::npos);
+
+  // A wrong number of levels names the comparison's levels.
+  LinkJobSettings bad = s;
+  bad.fixed_m["birth_date"] = {0.9, 0.1};
+  Result<LinkJobResult> e = RunLinkJob(bad, ingest);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find("has 2 values; the comparison has 5 levels (exact, day_month_swapped"),
+            std::string::npos)
+      << e.status().message();
+}
+
+// Only one comparison's m fixed: EM learns the rest and leaves it alone.
+TEST(LinkerTest, FixedMIsKeptWhileEmLearnsTheRest) {
+  const ingest::IngestResult ingest = MakeRegister();
+  LinkJobSettings s = DedupeSettings();
+  s.fixed_m["village_and_day"] = {0.7, 0.3};
+  Result<LinkJobResult> fixed = RunLinkJob(s, ingest);
+  Result<LinkJobResult> free = RunLinkJob(DedupeSettings(), ingest);
+  ASSERT_TRUE(fixed.ok() && free.ok());
+  ASSERT_FALSE(fixed->fit.log.empty());
+  const int k = 3;  // village_and_day
+  EXPECT_EQ(fixed->model.m(k), (std::vector<double>{0.3, 0.7}));
+  EXPECT_NE(free->model.m(k), fixed->model.m(k));
+  EXPECT_NE(fixed->model.m(0), FsModel::Default(fixed->model.shape()).m(0));  // learnt
 }
 
 }  // namespace
