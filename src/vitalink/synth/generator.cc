@@ -877,6 +877,84 @@ column = "area_code"
 lengths = [12, 9]
 
 [[link]]
+name = "births_dedupe"
+mode = "dedupe"
+sources = ["births"]
+# A child reported twice (filed again, or by a second hospital) against twins:
+# both pairs share the mother and the day. The few candidates a county has each
+# month leave EM nothing to learn from, so the parameters are set from what is
+# known of the two (docs/LINKAGE.md, "Fixed parameters"): a second report
+# repeats the weight and the sex; twins differ in weight (sd ~430 g) and half
+# the time in sex.
+blocking = [
+  ["mother_id_number"],
+  ["pinyin(mother_name)", "birth_date"],
+]
+[link.columns.births]
+name = "child_name"
+[[link.comparisons]]
+kind = "name_zh"
+column = "name"
+thresholds = [0.88]
+[[link.comparisons]]
+kind = "exact"
+column = "sex"
+[[link.comparisons]]
+kind = "date"
+column = "birth_date"
+levels = ["exact", "day_month_swapped"]
+[[link.comparisons]]
+kind = "numeric"
+column = "birth_weight"
+thresholds = [100]
+[link.fixed]
+lambda = 0.3   # among candidates: second reports against twins (~0.5% and ~1.2% of births)
+[link.fixed.m]  # levels strongest first, "else" last
+name = [0.86, 0.03, 0.02, 0.06, 0.03]
+sex = [0.99, 0.01]
+birth_date = [0.97, 0.01, 0.02]
+birth_weight = [0.96, 0.02, 0.02]
+[link.fixed.u]  # candidate non-matches: twins, and siblings when the file spans years
+name = [0.005, 0.005, 0.01, 0.28, 0.70]
+sex = [0.60, 0.40]
+birth_date = [0.50, 0.01, 0.49]
+birth_weight = [0.01, 0.20, 0.79]
+
+[[link]]
+name = "births_survey"
+mode = "link"
+sources = ["births", "survey"]
+one_to_one = true
+# The survey has no ID numbers and most reports no child's name: the day, the
+# place and the mother's name carry the link.
+blocking = [
+  ["birth_date", "prefix(area_code, 9)"],
+  ["pinyin(mother_name)", "year(birth_date)"],
+  ["pinyin(name)", "year(birth_date)"],
+]
+[link.columns.births]
+name = "child_name"
+[[link.comparisons]]
+kind = "name_zh"
+column = "name"
+thresholds = [0.88]
+[[link.comparisons]]
+kind = "exact"
+column = "sex"
+[[link.comparisons]]
+kind = "date"
+column = "birth_date"
+levels = ["exact", "day_month_swapped", "within_1_month"]
+[[link.comparisons]]
+kind = "name_zh"
+column = "mother_name"
+thresholds = [0.88]
+[[link.comparisons]]
+kind = "prefix"
+column = "area_code"
+lengths = [12, 9]
+
+[[link]]
 name = "survey_register"
 mode = "link"
 sources = ["survey", "register"]
