@@ -229,22 +229,12 @@ Result<double> ProfileLogLikelihood(const CaptureTable& table, const LogLinearMo
   return eval.LogLik(z);
 }
 
-Result<ProfileInterval> ProfileLikelihoodInterval(const CaptureTable& table,
-                                                  const LogLinearModel& model, double confidence,
-                                                  const GlmOptions& glm) {
-  if (!(confidence > 0.0 && confidence < 1.0)) {
-    return Status::InvalidArgument("profile likelihood: confidence must be in (0, 1)");
-  }
-  // The observed-cell fit gives the starting point z ≈ N̂₀ and rules out unusable models.
-  LogLinearOptions plain;
-  plain.profile_interval = false;
-  plain.glm = glm;
-  VL_ASSIGN_OR_RETURN(LogLinearFit fit, FitLogLinear(table, model, plain));
-  if (!fit.usable()) {
-    return Status::FailedPrecondition("profile likelihood: model " +
-                                      model.Name(table.num_sources()) +
-                                      " is not usable: " + fit.message);
-  }
+namespace {
+
+// The profile interval of `model` starting from the observed-cell fit's N̂₀.
+Result<ProfileInterval> ProfileFromStart(const CaptureTable& table, const LogLinearModel& model,
+                                         double start_unobserved, double confidence,
+                                         const GlmOptions& glm) {
   VL_ASSIGN_OR_RETURN(Eigen::MatrixXd x_full, DesignMatrix(table.num_sources(), model, true));
   ProfileEvaluator eval(table, std::move(x_full), glm);
   const double n = eval.n();
@@ -258,7 +248,7 @@ Result<ProfileInterval> ProfileLikelihoodInterval(const CaptureTable& table,
   double z_max = 0.0;
   VL_ASSIGN_OR_RETURN(double slope0, slope(0.0));
   if (slope0 > 0.0) {
-    double hi = 2.0 * fit.unobserved + 10.0;
+    double hi = 2.0 * start_unobserved + 10.0;
     for (;;) {
       VL_ASSIGN_OR_RETURN(double s_hi, slope(hi));
       if (s_hi < 0.0) break;
@@ -300,6 +290,29 @@ Result<ProfileInterval> ProfileLikelihoodInterval(const CaptureTable& table,
   return out;
 }
 
+}  // namespace
+
+Result<ProfileInterval> ProfileLikelihoodInterval(const CaptureTable& table,
+                                                  const LogLinearModel& model, double confidence,
+                                                  const GlmOptions& glm) {
+  if (!(confidence > 0.0 && confidence < 1.0)) {
+    return Status::InvalidArgument("profile likelihood: confidence must be in (0, 1)");
+  }
+  // The observed-cell fit gives the starting point z ≈ N̂₀ and rules out unusable models.
+  LogLinearOptions plain;
+  plain.profile_interval = false;
+  plain.confidence = confidence;
+  plain.glm = glm;
+  VL_ASSIGN_OR_RETURN(LogLinearFit fit, FitLogLinear(table, model, plain));
+  if (!fit.usable()) {
+    return Status::FailedPrecondition("profile likelihood: model " +
+                                      model.Name(table.num_sources()) +
+                                      " is not usable: " + fit.message);
+  }
+  if (fit.has_profile) return fit.profile;  // a boundary fit, already profiled to accept it
+  return ProfileFromStart(table, model, fit.unobserved, confidence, glm);
+}
+
 Result<LogLinearFit> FitLogLinear(const CaptureTable& table, const LogLinearModel& model,
                                   const LogLinearOptions& options) {
   const int k = table.num_sources();
@@ -332,11 +345,31 @@ Result<LogLinearFit> FitLogLinear(const CaptureTable& table, const LogLinearMode
   fit.se = std::sqrt(fit.unobserved + fit.unobserved * fit.unobserved * glm.covariance(0, 0));
   const double z = internal::NormalQuantile(0.5 + options.confidence / 2.0);
   fit.wald_interval = {std::max(n, fit.n_hat - z * fit.se), fit.n_hat + z * fit.se};
+  if (fit.outcome == GlmOutcome::kBoundary && std::isfinite(fit.unobserved) &&
+      fit.unobserved <= kMaxMissingFactor * (n + 10.0)) {
+    // No finite MLE, but the fit converged to a limit (the extended MLE; Fienberg
+    // & Rinaldo 2012) with a finite missing cell: typically 0, when every person
+    // seen is on one list, as in a small township whose register holds all its
+    // births. N̂ is that limit; the profile likelihood over N exists because the
+    // complete table with z > 0 has no empty margin. Accepted only when the
+    // profile has a finite maximum and upper end; Wald is meaningless here.
+    Result<ProfileInterval> profile =
+        ProfileFromStart(table, model, fit.unobserved, options.confidence, options.glm);
+    if (profile.ok() && !profile->upper_unbounded) {
+      fit.extended = true;
+      fit.has_profile = true;
+      fit.profile = *profile;
+      fit.se = std::numeric_limits<double>::quiet_NaN();
+      fit.wald_interval = {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+      fit.message = "boundary: extended MLE (" + fit.message + ")";
+    }
+    return fit;
+  }
   if (!fit.usable()) return fit;
 
   if (options.profile_interval) {
     Result<ProfileInterval> profile =
-        ProfileLikelihoodInterval(table, model, options.confidence, options.glm);
+        ProfileFromStart(table, model, fit.unobserved, options.confidence, options.glm);
     if (profile.ok()) {
       fit.has_profile = true;
       fit.profile = *profile;

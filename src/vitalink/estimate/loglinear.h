@@ -118,7 +118,13 @@ struct LogLinearFit {
   bool has_profile = false;
   ProfileInterval profile;
 
-  bool usable() const { return outcome == GlmOutcome::kConverged; }
+  /// A boundary fit (outcome kBoundary) accepted as an extended MLE: the fitted
+  /// cells converge to a limit with a finite missing cell (often 0, when one list
+  /// holds everyone seen) and the profile interval exists and is bounded. n_hat
+  /// is that limit, the interval the profile one; se and Wald are NaN.
+  bool extended = false;
+
+  bool usable() const { return outcome == GlmOutcome::kConverged || extended; }
   double criterion(InformationCriterion c) const {
     return c == InformationCriterion::kAic ? aic : bic;
   }

@@ -1,6 +1,7 @@
 #include "vitalink/estimate/loglinear.h"
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -200,6 +201,40 @@ TEST(LogLinearTest, ProfileLikelihoodCrossesTheCutAtBothEnds) {
   }
 }
 
+// A small county: every birth seen is in the hospital reports (no history
+// without source 2). No finite MLE (u_2 → ∞), but the fit converges to a
+// limit with N̂₀ → 0, and the profile likelihood over N exists: N̂ = n with a
+// bounded interval [n, U] whose upper end is on the χ² cut.
+TEST(LogLinearTest, ExtendedMleWhenOneListHoldsEveryoneSeen) {
+  auto t = CaptureTable::FromStrings({"100=0", "010=0", "110=3", "001=0", "101=0", "011=1", "111=12"});
+  ASSERT_TRUE(t.ok());
+  const double n = static_cast<double>(t->observed());
+  auto fit = FitLogLinear(*t, LogLinearModel::Independence());
+  ASSERT_TRUE(fit.ok());
+  EXPECT_EQ(fit->outcome, GlmOutcome::kBoundary);
+  ASSERT_TRUE(fit->usable()) << fit->message;
+  EXPECT_TRUE(fit->extended);
+  EXPECT_NEAR(fit->n_hat, n, 1e-6);
+  ASSERT_TRUE(fit->has_profile);
+  EXPECT_EQ(fit->profile.interval.lower, n);
+  EXPECT_GT(fit->profile.interval.upper, n);
+  EXPECT_LT(fit->profile.interval.upper, n + 5);
+  EXPECT_FALSE(fit->profile.upper_unbounded);
+  std::printf("[extended MLE] N = %.4f, profile interval [%.4f, %.4f]\n", fit->n_hat, fit->profile.interval.lower,
+              fit->profile.interval.upper);
+  auto at_upper = ProfileLogLikelihood(*t, LogLinearModel::Independence(), fit->profile.interval.upper - n);
+  ASSERT_TRUE(at_upper.ok());
+  EXPECT_NEAR(fit->profile.log_lik_max - *at_upper, 3.841458820694124 / 2, 1e-6);
+  // The same interval through the public entry point, and a model is chosen.
+  auto p = ProfileLikelihoodInterval(*t, LogLinearModel::Independence());
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->interval.upper, fit->profile.interval.upper);
+  auto e = EstimateMultipleSystems(*t);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_TRUE(e->best().has_profile);
+  EXPECT_GE(e->best().profile.interval.lower, n);
+}
+
 TEST(LogLinearTest, RefusesUnidentifiableAndBoundaryModels) {
   // Two lists cannot carry an interaction: 4 parameters for 3 cells.
   auto two = CaptureTable::FromTwoSources(50, 40, 30);
@@ -215,6 +250,7 @@ TEST(LogLinearTest, RefusesUnidentifiableAndBoundaryModels) {
   auto sat = FitLogLinear(*zero, LogLinearModel::AllTwoWay(3));
   ASSERT_TRUE(sat.ok());
   EXPECT_EQ(sat->outcome, GlmOutcome::kBoundary);
+  EXPECT_FALSE(sat->usable()) << sat->message;  // its limit has N̂₀ = ∞: not an extended MLE
   auto e = EstimateMultipleSystems(*zero);
   ASSERT_TRUE(e.ok());
   EXPECT_TRUE(e->best().usable());
