@@ -173,50 +173,41 @@ Result<LinkageAdjustment> LinkageRatesFromJob(const link::LinkJobResult& job,
   for (int64_t r = 0; r < register_rows; ++r) {
     has_register[static_cast<size_t>(persons.labels[static_cast<size_t>(register_offset + r)])] = 1;
   }
-  // Per births row: the best posterior to a register record of its own person
-  // (declared), or the summed posteriors to register records when its person
-  // has none (the chance that a true match was missed).
+  // Per births row, the chance that it has a true partner in the register:
+  // min(1, Σ P) over its candidate pairs to register records. The count m*
+  // needs only that: a births record declared linked (its person holds a
+  // register record) is an error for m* when it has no partner at all, and a
+  // record left unlinked when it has one. Which register record it went to
+  // does not matter for the count — twins linked crosswise still make two
+  // matches — so all its pairs add to the chance, not only those to its own
+  // person.
   const int64_t births_rows = ingest.sources[static_cast<size_t>(births_si)].table.num_rows();
   const int64_t births_offset = persons.offsets[static_cast<size_t>(births_si)];
-  std::vector<double> declared_best(static_cast<size_t>(births_rows), -1.0);
-  std::vector<double> missed_sum(static_cast<size_t>(births_rows), 0.0);
-  auto global = [&](int64_t rec) {
-    const int si = ingest_index[static_cast<size_t>(job.records.source_index(rec))];
-    return persons.offsets[static_cast<size_t>(si)] + job.records.source_row(rec);
-  };
+  std::vector<double> partner_sum(static_cast<size_t>(births_rows), 0.0);
   for (const link::LinkedPair& pair : job.pairs) {
     const int sa = ingest_index[static_cast<size_t>(job.records.source_index(pair.a))];
     const int sb = ingest_index[static_cast<size_t>(job.records.source_index(pair.b))];
-    int64_t birth_rec = -1, register_rec = -1;
+    int64_t birth_rec = -1;
     if (sa == births_si && sb == register_si) {
       birth_rec = pair.a;
-      register_rec = pair.b;
     } else if (sa == register_si && sb == births_si) {
       birth_rec = pair.b;
-      register_rec = pair.a;
     } else {
       continue;
     }
-    const int64_t birth_row = job.records.source_row(birth_rec);
-    const auto birth_label = persons.labels[static_cast<size_t>(births_offset + birth_row)];
-    const auto register_label = persons.labels[static_cast<size_t>(global(register_rec))];
-    const auto row = static_cast<size_t>(birth_row);
-    if (has_register[static_cast<size_t>(birth_label)]) {
-      // A linked birth: pairs to other persons are alternatives it cannot also
-      // match (one birth, one register person), not missed matches.
-      if (register_label == birth_label) declared_best[row] = std::max(declared_best[row], pair.probability);
-    } else {
-      missed_sum[row] += pair.probability;
-    }
+    partner_sum[static_cast<size_t>(job.records.source_row(birth_rec))] += pair.probability;
   }
   std::vector<double> declared, undeclared;
   for (int64_t r = 0; r < births_rows; ++r) {
     const auto row = static_cast<size_t>(r);
-    if (declared_best[row] >= 0.0) {
-      declared.push_back(declared_best[row]);
-    } else if (missed_sum[row] > 0.0) {
-      undeclared.push_back(std::min(1.0, missed_sum[row]));
-      out.expected_missed += undeclared.back();
+    const auto label = persons.labels[static_cast<size_t>(births_offset + r)];
+    const double p = std::min(1.0, partner_sum[row]);
+    if (p == 0.0) continue;  // no pair here (linked, if at all, through other jobs): no evidence
+    if (has_register[static_cast<size_t>(label)]) {
+      declared.push_back(p);
+    } else {
+      undeclared.push_back(p);
+      out.expected_missed += p;
     }
   }
   if (declared.empty()) return Status::FailedPrecondition("linkage rates: the job declared no link");
@@ -243,17 +234,16 @@ Result<estimate::LinkageErrorRates> TrueLinkageRates(const ingest::IngestResult&
   const auto& birth_entity = truth.entity[static_cast<size_t>(births_si)];
   const int64_t reg_offset = persons.offsets[static_cast<size_t>(register_si)];
   const int64_t birth_offset = persons.offsets[static_cast<size_t>(births_si)];
-  // Per person: does it hold a register record; per entity: is it registered;
-  // per (person, entity): does the person hold a register record of the entity.
+  // Per person: does it hold a register record; per entity: is it registered.
+  // As for the model's rates, an error for the count m* is a births record
+  // declared linked without any true register partner (false) or left
+  // unlinked with one (missed); twins linked crosswise are neither.
   std::vector<uint8_t> person_has_register(static_cast<size_t>(persons.num_persons), 0);
   std::map<int64_t, uint8_t> entity_registered;
-  std::map<std::pair<int64_t, int64_t>, uint8_t> person_entity;
   for (size_t r = 0; r < reg_entity.size(); ++r) {
     const int64_t label = persons.labels[static_cast<size_t>(reg_offset) + r];
     person_has_register[static_cast<size_t>(label)] = 1;
-    if (reg_entity[r] < 0) continue;
-    entity_registered[reg_entity[r]] = 1;
-    person_entity[{label, reg_entity[r]}] = 1;
+    if (reg_entity[r] >= 0) entity_registered[reg_entity[r]] = 1;
   }
   int64_t declared = 0, declared_false = 0, true_matches = 0, missed = 0;
   for (size_t r = 0; r < birth_entity.size(); ++r) {
@@ -263,7 +253,7 @@ Result<estimate::LinkageErrorRates> TrueLinkageRates(const ingest::IngestResult&
     const bool registered = entity >= 0 && entity_registered.contains(entity);
     if (linked) {
       ++declared;
-      declared_false += entity < 0 || !person_entity.contains({label, entity});
+      declared_false += !registered;
     }
     if (registered) {
       ++true_matches;
