@@ -149,7 +149,8 @@ Result<LinkageAdjustment> LinkageRatesFromJob(const link::LinkJobResult& job,
                                               const ingest::IngestResult& ingest,
                                               const cluster::Persons& persons,
                                               const std::string& register_source,
-                                              const std::string& births_source) {
+                                              const std::string& births_source,
+                                              const PairLabels* labels) {
   LinkageAdjustment out;
   out.job = job.settings.name;
   // Record-set source index → ingest source index.
@@ -195,7 +196,14 @@ Result<LinkageAdjustment> LinkageRatesFromJob(const link::LinkJobResult& job,
     } else {
       continue;
     }
-    partner_sum[static_cast<size_t>(job.records.source_row(birth_rec))] += pair.probability;
+    double p = pair.probability;
+    if (labels != nullptr) {
+      if (auto it = labels->find({pair.a, pair.b}); it != labels->end()) {
+        p = it->second ? 1.0 : 0.0;
+        ++out.labels_used;
+      }
+    }
+    partner_sum[static_cast<size_t>(job.records.source_row(birth_rec))] += p;
   }
   std::vector<double> declared, undeclared;
   for (int64_t r = 0; r < births_rows; ++r) {
@@ -213,7 +221,7 @@ Result<LinkageAdjustment> LinkageRatesFromJob(const link::LinkJobResult& job,
   if (declared.empty()) return Status::FailedPrecondition("linkage rates: the job declared no link");
   VL_ASSIGN_OR_RETURN(out.rates, estimate::RatesFromPosteriors(declared, undeclared));
   out.declared_links = static_cast<int64_t>(declared.size());
-  out.source = "model";
+  out.source = out.labels_used > 0 ? "review" : "model";
   return out;
 }
 
@@ -350,7 +358,9 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
     linkage.source = "review";
     linkage.rates = it->second;
   } else {
-    auto model = LinkageRatesFromJob(*job, ingest, persons, s.register_source, s.births_source);
+    const auto labelled = inputs.labels.find(job->settings.name);
+    auto model = LinkageRatesFromJob(*job, ingest, persons, s.register_source, s.births_source,
+                                     labelled == inputs.labels.end() ? nullptr : &labelled->second);
     if (model.ok()) {
       linkage = std::move(*model);
     } else {
@@ -427,9 +437,10 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
     lj["false_match_rate"] = linkage.rates.false_match_rate;
     lj["missed_match_rate"] = linkage.rates.missed_match_rate;
   }
-  if (linkage.source == "model") {
+  if (linkage.declared_links > 0) {
     lj["declared_links"] = linkage.declared_links;
     lj["expected_missed_matches"] = linkage.expected_missed;
+    lj["labels_used"] = linkage.labels_used;
   }
   if (!linkage.note.empty()) lj["note"] = linkage.note;
   if (linkage.true_rates) {

@@ -66,12 +66,19 @@ struct AreaBirths {
   std::optional<int64_t> true_births;  // from the generator's persons.csv
 };
 
+/// Labels from a clerical review for one link job's pairs: (a, b) record-set
+/// indices (a < b, as in LinkedPair) → match (true) or non-match (false).
+using PairLabels = std::map<std::pair<int64_t, int64_t>, bool>;
+
 /// Where the linkage-error rates of the register × births matched count came from.
 struct LinkageAdjustment {
   std::string job;              // the link job between the register and births sources
-  std::string source = "none";  // "model" (its posteriors), "review" (reviewed_rates) or "none"
+  /// "model" (its posteriors), "review" (posteriors with the review's labels
+  /// substituted, or rates given in EstimateInputs::reviewed_rates) or "none".
+  std::string source = "none";
   estimate::LinkageErrorRates rates;
-  int64_t declared_links = 0;   // births records linked to a register record (model rates only)
+  int64_t declared_links = 0;   // births records linked to a register record (not for given rates)
+  int64_t labels_used = 0;      // pairs whose review label replaced the posterior
   double expected_missed = 0;   // Σ over births-only records of P(a register partner exists)
   std::string note;             // why no adjustment, when none
   /// With truth (EstimateInputs::truth): the actual rates of the matched count,
@@ -84,10 +91,13 @@ struct EstimateInputs {
   /// The link jobs of the run; the register × births job's pairs give the
   /// model's rates. Empty: no model rates.
   std::span<const link::LinkJobResult> link_jobs;
-  /// Clerical-review rates per link job name (e.g. from review decisions in
-  /// the project store, estimate::RatesFromReview). When the register × births
-  /// job has an entry it is used instead of the model's rates.
+  /// Rates per link job name given from outside (RunOptions::reviewed_rates):
+  /// when the register × births job has an entry it is used as is.
   std::map<std::string, estimate::LinkageErrorRates> reviewed_rates;
+  /// Review labels per link job name (from the decisions in the project store):
+  /// the register × births job's labelled pairs replace their posteriors in
+  /// LinkageRatesFromJob.
+  std::map<std::string, PairLabels> labels;
   /// The generator's truth, when the project has one: the step then also
   /// reports the true linkage-error rates (never used for the estimate).
   const ingest::Truth* truth = nullptr;
@@ -106,23 +116,26 @@ struct EstimateStep {
 };
 
 /// Estimate the linkage-error rates of `job` (a link between the register and
-/// births sources) from its posteriors: declared = births records in the same
-/// person as a register record, each with the highest posterior among its pairs
-/// to that person's register records; φ̂ = mean(1 − P) over them. Missed = for
-/// each births record in no person with a register record, min(1, Σ P) over its
-/// pairs (the chance it has a register partner); ψ̂ = Σ missed / (Σ declared P
-/// + Σ missed). FailedPrecondition when the job declared no link.
+/// births sources) as they bear on the matched count m*. Per births record the
+/// chance that it has a register partner is P = min(1, Σ P(match)) over its
+/// pairs to register records — a labelled pair counting 1 (match) or 0
+/// (non-match) instead of its posterior. Declared = births records in a person
+/// with a register record; φ̂ = mean(1 − P) over them; ψ̂ = Σ P over the
+/// undeclared / (Σ P declared + Σ P undeclared). Records without a pair in the
+/// job give no evidence. `source` is "review" when a label settled at least one
+/// pair, else "model". FailedPrecondition when the job declared no link.
 Result<LinkageAdjustment> LinkageRatesFromJob(const link::LinkJobResult& job,
                                               const ingest::IngestResult& ingest,
                                               const cluster::Persons& persons,
                                               const std::string& register_source,
-                                              const std::string& births_source);
+                                              const std::string& births_source,
+                                              const PairLabels* labels = nullptr);
 
 /// Return the true rates of the register × births matched count: φ = share
-/// of births records in a person with a register record but with no register
-/// record of their own true person there; ψ = share of births records whose
-/// true person has a register record that are in no person with a register
-/// record (of those with one). FailedPrecondition without truth for the sources.
+/// of births records in a person with a register record whose true person has
+/// no register record at all; ψ = share of births records whose true person
+/// has a register record that are in no person with a register record (of
+/// those with one). FailedPrecondition without truth for the sources.
 Result<estimate::LinkageErrorRates> TrueLinkageRates(const ingest::IngestResult& ingest,
                                                      const cluster::Persons& persons,
                                                      const ingest::Truth& truth,

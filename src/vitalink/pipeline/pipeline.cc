@@ -147,11 +147,7 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
       for (const std::string& w : report.review.warnings) say("review: " + w);
       for (const link::LinkJobResult& r : report.link_jobs) {
         report.labels.push_back(review::ComputeLabelMetrics(r, decisions));
-        const review::LabelMetrics& l = report.labels.back();
-        if (l.matches + l.non_matches > 0 && !report.reviewed_rates.contains(r.settings.name)) {
-          const review::JobErrorRates rates = review::ComputeJobErrorRates(r, l);
-          report.reviewed_rates[r.settings.name] = {rates.false_match_rate, rates.missed_match_rate};
-        }
+        report.label_error_rates.push_back(review::ComputeJobErrorRates(r, report.labels.back()));
       }
       say("building persons");
       cluster::PersonOptions person_options;
@@ -174,7 +170,12 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
     inputs.link_jobs = report.link_jobs;
     inputs.reviewed_rates = options.reviewed_rates;
     if (!report.truth.empty()) inputs.truth = &report.truth;
-    inputs.reviewed_rates.insert(report.reviewed_rates.begin(), report.reviewed_rates.end());
+    for (const review::LabelMetrics& l : report.labels) {
+      PairLabels& labels = inputs.labels[l.job];
+      for (const review::LabelledPair& p : l.pairs) {
+        if (p.a >= 0) labels[{p.a, p.b}] = p.match;
+      }
+    }
     VL_ASSIGN_OR_RETURN(report.estimate,
                         RunEstimateStep(report.config, report.ingest, report.persons,
                                         (std::filesystem::path(report.output_dir) / "estimate").string(), inputs));

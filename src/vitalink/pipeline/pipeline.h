@@ -53,12 +53,13 @@ struct RunReport {
   std::vector<cluster::JobMetrics> link_metrics;  // with truth, one per job
   cluster::Persons persons;
   bool linked = false;
-  /// Review decisions from the project store applied to this run's clustering, the
-  /// labelled pairs per link job (in link_jobs order) and, for jobs with labels, the
-  /// linkage-error rates with labels (passed to the estimate step).
+  /// Review decisions from the project store applied to this run's clustering, and per
+  /// link job (in link_jobs order) the labelled pairs and the pair-level error rates with
+  /// labels settling their pairs (link/labels.json). The estimate step substitutes the
+  /// labels for posteriors in the births job's record-level rates.
   review::AppliedDecisions review;
   std::vector<review::LabelMetrics> labels;
-  std::map<std::string, estimate::LinkageErrorRates> reviewed_rates;
+  std::vector<review::JobErrorRates> label_error_rates;
   std::string run_label;          // the period the run covers ("2026-10")
   EstimateStep estimate;
   bool estimated = false;

@@ -174,9 +174,16 @@ TEST_F(ReviewFlowTest, DecisionsBindTheNextRun) {
     }
   }
   EXPECT_EQ(labelled, static_cast<int64_t>(chosen.size()));
-  // The births job was labelled, so its linkage-error rates come from the review.
-  ASSERT_TRUE(second->reviewed_rates.contains("births_register"));
+  // The births job was labelled, so its linkage-error rates come from the review: its
+  // labelled pairs count as certain in the record-level rates.
+  int64_t births_labels = 0;
+  for (const review::LabelMetrics& l : second->labels) {
+    if (l.job != "births_register") continue;
+    for (const review::LabelledPair& p : l.pairs) births_labels += p.a >= 0;
+  }
+  ASSERT_GT(births_labels, 0);
   EXPECT_EQ(second->estimate.linkage.source, "review");
+  EXPECT_EQ(second->estimate.linkage.labels_used, births_labels);
 }
 
 }  // namespace

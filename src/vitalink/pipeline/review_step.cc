@@ -68,7 +68,7 @@ Status WriteReviewOutputs(const RunReport& report, const std::string& dir) {
 
   const review::AppliedDecisions& applied = report.review;
   Json jobs = Json::array();
-  for (size_t i = 0; i < report.labels.size() && i < report.link_jobs.size(); ++i) {
+  for (size_t i = 0; i < report.labels.size() && i < report.label_error_rates.size(); ++i) {
     const review::LabelMetrics& l = report.labels[i];
     Json rows = Json::array();
     for (const review::LabelThresholdRow& r : l.by_threshold) {
@@ -79,7 +79,7 @@ Status WriteReviewOutputs(const RunReport& report, const std::string& dir) {
                           {"precision", NumberOrNull(r.precision)},
                           {"recall", NumberOrNull(r.recall)}});
     }
-    const review::JobErrorRates rates = review::ComputeJobErrorRates(report.link_jobs[i], l);
+    const review::JobErrorRates& rates = report.label_error_rates[i];
     jobs.push_back(Json{{"job", l.job},
                         {"labelled_matches", l.matches},
                         {"labelled_non_matches", l.non_matches},

@@ -123,7 +123,11 @@ LabelMetrics ComputeLabelMetrics(const link::LinkJobResult& job,
     labelled_ids.insert(d.record_id_a);
     labelled_ids.insert(d.record_id_b);
   }
-  std::map<std::string, double> probability;
+  struct Scored {
+    double probability;
+    int64_t a, b;
+  };
+  std::map<std::string, Scored> scored;
   if (!label_by_key.empty()) {
     const link::RecordSet& rs = job.records;
     for (const link::LinkedPair& lp : job.pairs) {
@@ -133,12 +137,16 @@ LabelMetrics ComputeLabelMetrics(const link::LinkJobResult& job,
         continue;
       const std::string key = PairKey(m.job, rs.source_name(rs.source_index(lp.a)), ia,
                                       rs.source_name(rs.source_index(lp.b)), ib);
-      if (label_by_key.contains(key)) probability[key] = lp.probability;
+      if (label_by_key.contains(key)) scored[key] = {lp.probability, lp.a, lp.b};
     }
   }
   for (const auto& [key, match] : label_by_key) {
-    const auto p = probability.find(key);
-    m.pairs.push_back({key, match, p == probability.end() ? 0.0 : p->second});
+    const auto p = scored.find(key);
+    if (p == scored.end()) {
+      m.pairs.push_back({key, match, 0.0, -1, -1});
+    } else {
+      m.pairs.push_back({key, match, p->second.probability, p->second.a, p->second.b});
+    }
     (match ? m.matches : m.non_matches) += 1;
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -164,39 +172,18 @@ LabelMetrics ComputeLabelMetrics(const link::LinkJobResult& job,
 }
 
 JobErrorRates ComputeJobErrorRates(const link::LinkJobResult& job, const LabelMetrics& labels) {
-  std::unordered_map<std::string, bool> label_by_key;
-  std::unordered_set<std::string> labelled_ids;
-  for (const LabelledPair& p : labels.pairs) label_by_key.emplace(p.key, p.match);
+  std::map<std::pair<int64_t, int64_t>, bool> label_of;
   for (const LabelledPair& p : labels.pairs) {
-    // key = job|source_a|id_a|source_b|id_b
-    std::vector<std::string_view> parts;
-    std::string_view rest = p.key;
-    for (size_t pos; (pos = rest.find('|')) != std::string_view::npos;
-         rest.remove_prefix(pos + 1)) {
-      parts.push_back(rest.substr(0, pos));
-    }
-    parts.push_back(rest);
-    if (parts.size() == 5) {
-      labelled_ids.emplace(parts[2]);
-      labelled_ids.emplace(parts[4]);
-    }
+    if (p.a >= 0) label_of.emplace(std::pair{p.a, p.b}, p.match);
   }
   JobErrorRates r;
-  const link::RecordSet& rs = job.records;
   const double t = job.settings.match_threshold;
   for (const link::LinkedPair& lp : job.pairs) {
     // A labelled pair is settled: the next clustering links it exactly when it was labelled
     // a match (must-link / cannot-link), so it is neither a false nor a missed link.
     int label = -1;
-    if (!label_by_key.empty()) {
-      const std::string_view ia = rs.pool().Get(rs.record_id(lp.a));
-      const std::string_view ib = rs.pool().Get(rs.record_id(lp.b));
-      if (labelled_ids.contains(std::string(ia)) && labelled_ids.contains(std::string(ib))) {
-        const auto it =
-            label_by_key.find(PairKey(job.settings.name, rs.source_name(rs.source_index(lp.a)), ia,
-                                      rs.source_name(rs.source_index(lp.b)), ib));
-        if (it != label_by_key.end()) label = it->second ? 1 : 0;
-      }
+    if (!label_of.empty()) {
+      if (auto it = label_of.find({lp.a, lp.b}); it != label_of.end()) label = it->second ? 1 : 0;
     }
     if (label >= 0) {
       ++r.labels_used;

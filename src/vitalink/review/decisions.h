@@ -51,6 +51,10 @@ struct LabelledPair {
   std::string key;
   bool match = false;
   double probability = 0;
+  /// The pair in the job's record set (a < b, as LinkedPair) when this run scored
+  /// it; -1 when the job kept no such pair (its probability is then 0).
+  int64_t a = -1;
+  int64_t b = -1;
 };
 
 struct LabelThresholdRow {
@@ -86,10 +90,12 @@ struct JobErrorRates {
   int64_t labels_used = 0;
 };
 
-/// Return φ and ψ of the clustering the next run makes: a declared pair (p ≥ threshold) is
-/// false with probability 1 − p, an undeclared kept pair is a missed match with probability
-/// p, and a labelled pair is settled by its label (linked exactly when labelled a match), so
-/// it adds no error. Without labels these are the model's own estimates.
+/// Return pair-level φ and ψ of the clustering the next run makes, for labels.json: a
+/// declared pair (p ≥ threshold) is false with probability 1 − p, an undeclared kept pair
+/// is a missed match with probability p, and a labelled pair is settled by its label
+/// (linked exactly when labelled a match), so it adds no error. Without labels these are
+/// the model's own estimates. (The births estimate uses the same substitution of labels
+/// for posteriors at the level of births records: pipeline::LinkageRatesFromJob.)
 JobErrorRates ComputeJobErrorRates(const link::LinkJobResult& job, const LabelMetrics& labels);
 
 }  // namespace vitalink::review
