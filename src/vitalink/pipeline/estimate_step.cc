@@ -12,6 +12,7 @@
 #include "vitalink/common/csv_writer.h"
 #include "vitalink/common/date.h"
 #include "vitalink/common/file_io.h"
+#include "vitalink/estimate/capture_table.h"
 #include "vitalink/ingest/config_toml.h"
 #include "vitalink/ingest/csv_reader.h"
 
@@ -94,6 +95,82 @@ const link::LinkJobResult* FindRegisterBirthsJob(std::span<const link::LinkJobRe
     }
   }
   return nullptr;
+}
+
+// The villages the survey visited and, over them, the three-source estimate
+// (SurveyDomain). `lists` and `area` are per person, as in RunEstimateStep.
+SurveyDomain EstimateSurveyDomain(const EstimateSettings& s, const ingest::IngestResult& ingest,
+                                  const std::vector<uint8_t>& lists, const std::vector<uint32_t>& area) {
+  SurveyDomain dom;
+  const ingest::SourceData* survey = nullptr;
+  const ingest::SourceData* reg = nullptr;
+  for (const ingest::SourceData& src : ingest.sources) {
+    if (src.config.name == s.survey_source) survey = &src;
+    if (src.config.name == s.register_source) reg = &src;
+  }
+  if (s.survey_source.empty() || survey == nullptr) {
+    dom.note = "no survey source";
+    return dom;
+  }
+  auto village_counts = [&](const ingest::SourceData& src) {
+    std::map<std::string, int64_t> counts;
+    const Column* code = src.table.GetColumn("area_code");
+    if (code == nullptr) return counts;
+    for (int64_t r = 0; r < src.table.num_rows(); ++r) {
+      if (code->IsNull(r)) continue;
+      const std::string_view c = ingest.pool->Get(code->string_id(r));
+      if (c.size() >= 12) ++counts[std::string(c.substr(0, 12))];
+    }
+    return counts;
+  };
+  const std::map<std::string, int64_t> in_survey = village_counts(*survey);
+  const std::map<std::string, int64_t> in_register =
+      reg != nullptr ? village_counts(*reg) : std::map<std::string, int64_t>{};
+  for (const auto& [code, n] : in_survey) {
+    const auto it = in_register.find(code);
+    const int64_t registered = it == in_register.end() ? 0 : it->second;
+    if (n >= 3 && 2 * n >= registered) dom.villages.push_back(code);
+  }
+  for (size_t p = 0; p < lists.size(); ++p) {
+    if ((lists[p] & 7) == 0 || area[p] == StringPool::kNull) continue;
+    const std::string_view c = ingest.pool->Get(area[p]);
+    if (c.size() < 12 || !std::binary_search(dom.villages.begin(), dom.villages.end(), c.substr(0, 12))) continue;
+    ++dom.histories[lists[p] & 7];
+    ++dom.persons_seen;
+  }
+  if (dom.villages.empty()) {
+    dom.note = "the survey visited no village (none with 3 survey records and half the register's)";
+    return dom;
+  }
+  if (dom.persons_seen == 0) {
+    dom.note = "no birth of the period seen in the surveyed villages";
+    return dom;
+  }
+  std::vector<int64_t> cells(dom.histories.begin() + 1, dom.histories.end());
+  auto table = estimate::CaptureTable::Make(3, cells);
+  if (!table.ok()) {
+    dom.note = table.status().message();
+    return dom;
+  }
+  auto mse = estimate::EstimateMultipleSystems(*table);
+  if (mse.ok() && mse->best().has_profile) {
+    const estimate::LogLinearFit& f = mse->best();
+    dom.has_estimate = true;
+    dom.model = f.model.Name(3);
+    dom.estimated_births = f.n_hat;
+    dom.interval = f.profile.interval;
+    dom.extended = f.extended;
+  } else {
+    dom.note = mse.ok() ? "the chosen model has no profile interval: " + mse->best().message
+                        : mse.status().message();
+  }
+  const auto& h = dom.histories;
+  const int64_t n1 = h[1] + h[3] + h[5] + h[7], n2 = h[2] + h[3] + h[6] + h[7], m = h[3] + h[7];
+  if (auto two = estimate::EstimateDualSystem(n1, n2, static_cast<double>(m)); two.ok()) {
+    dom.two_source = std::move(*two);
+    dom.has_two_source = true;
+  }
+  return dom;
 }
 
 }  // namespace
@@ -345,6 +422,8 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
     }
     county.true_births = total;
   }
+  // The survey's villages: a three-source estimate where the survey is a list.
+  step.survey = EstimateSurveyDomain(s, ingest, lists, area);
   // The linkage-error rates of the matched count: a review's when given, else
   // the register × births job's own (docs/ESTIMATION.md).
   LinkageAdjustment& linkage = step.linkage;
@@ -392,6 +471,13 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
     if (auto it = truth.find(code); it != truth.end()) a.true_births = it->second;
     estimate(a);
     step.townships.push_back(a);
+  }
+  if (!truth.empty() && !step.survey.villages.empty()) {
+    int64_t n = 0;
+    for (const std::string& v : step.survey.villages) {
+      if (auto it = truth.find(v); it != truth.end()) n += it->second;
+    }
+    step.survey.true_births = n;
   }
   for (auto& [code, a] : by_village) {
     a.code = code;
@@ -448,6 +534,34 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
     lj["true_missed_match_rate"] = linkage.true_rates->missed_match_rate;
   }
   j["linkage_adjustment"] = std::move(lj);
+  {
+    const SurveyDomain& d = step.survey;
+    nlohmann::ordered_json sj;
+    sj["villages"] = d.villages;
+    sj["persons_seen"] = d.persons_seen;
+    nlohmann::ordered_json hist;
+    for (int h = 1; h < 8; ++h) {
+      // Capture history as register, births, survey bits: "110" = register and births.
+      const std::string key{static_cast<char>('0' + (h & 1)), static_cast<char>('0' + ((h >> 1) & 1)),
+                            static_cast<char>('0' + ((h >> 2) & 1))};
+      hist[key] = d.histories[static_cast<size_t>(h)];
+    }
+    sj["histories"] = std::move(hist);
+    if (d.has_estimate) {
+      sj["model"] = d.model;
+      sj["estimated_births"] = d.estimated_births;
+      sj["interval"] = {d.interval.lower, d.interval.upper};
+      sj["interval_method"] = "profile";
+      sj["extended_mle"] = d.extended;
+    }
+    if (d.has_two_source) {
+      sj["two_source"] = {{"estimated_births", d.two_source.chapman},
+                          {"interval", {d.two_source.interval.lower, d.two_source.interval.upper}}};
+    }
+    if (d.true_births) sj["true_births"] = *d.true_births;
+    if (!d.note.empty()) sj["note"] = d.note;
+    j["survey_domain"] = std::move(sj);
+  }
   j["county"] = AreaJson(county);
   nlohmann::ordered_json towns = nlohmann::ordered_json::array();
   for (const AreaBirths& a : step.townships) towns.push_back(AreaJson(a));

@@ -23,6 +23,7 @@
 #include "vitalink/common/status.h"
 #include "vitalink/estimate/dual_system.h"
 #include "vitalink/estimate/linkage_error.h"
+#include "vitalink/estimate/loglinear.h"
 #include "vitalink/ingest/config.h"
 #include "vitalink/ingest/ingest.h"
 #include "vitalink/ingest/truth.h"
@@ -103,9 +104,32 @@ struct EstimateInputs {
   const ingest::Truth* truth = nullptr;
 };
 
+/// The survey as a third list, where it is one: a household survey samples
+/// villages (a post-enumeration survey), so the three-source estimate covers
+/// the villages it visited. A village counts as visited when the survey holds
+/// at least 3 records coded to it and at least half as many as the register
+/// (stray records from a wrong village code do not make a village visited).
+struct SurveyDomain {
+  bool has_estimate = false;
+  std::vector<std::string> villages;  // 12-digit codes, sorted
+  int64_t persons_seen = 0;           // births of the period seen by any list there
+  std::array<int64_t, 8> histories{}; // as AreaBirths::histories, over the domain
+  std::string model;                  // the AIC-chosen log-linear model, R syntax
+  double estimated_births = 0;        // N̂ of that model
+  estimate::Interval interval;        // its profile-likelihood interval
+  bool extended = false;              // boundary fit used as an extended MLE
+  /// Register × births only, on the same villages (Chapman, profile interval):
+  /// the comparison that tests the two-list estimate with an independent list.
+  estimate::DualSystemEstimate two_source;
+  bool has_two_source = false;
+  std::optional<int64_t> true_births;
+  std::string note;                   // why no estimate, when none
+};
+
 struct EstimateStep {
   EstimateSettings settings;
   LinkageAdjustment linkage;
+  SurveyDomain survey;
   std::vector<AreaBirths> townships;  // by code
   /// By 12-digit code, for the bulletin's drill-down. Births whose best area
   /// code names only the township (a coarse hospital code) are in their

@@ -314,6 +314,16 @@ std::string FormatRunReport(const RunReport& report) {
         out += "  not adjusted for linkage errors: " + l.note + "\n";
       }
     }
+    if (const SurveyDomain& d = report.estimate.survey; d.has_estimate) {
+      out += fmt::format("in the {} villages the survey visited: {} births seen; three lists ({}) {:.1f} ({:.1f} to {:.1f}){}{}\n",
+                         d.villages.size(), d.persons_seen, d.model, d.estimated_births, d.interval.lower,
+                         d.interval.upper,
+                         d.has_two_source ? fmt::format(", register and births only {:.1f} ({:.1f} to {:.1f})",
+                                                        d.two_source.chapman, d.two_source.interval.lower,
+                                                        d.two_source.interval.upper)
+                                          : std::string(),
+                         d.true_births ? fmt::format(" (true births: {})", *d.true_births) : std::string());
+    }
   }
   out += fmt::format("\ningest summary: {}/ingest/summary.json\n", report.output_dir);
   out += fmt::format("rejected rows:  {}/ingest/rejects/\n", report.output_dir);

@@ -11,6 +11,7 @@
 
 #include "vitalink/common/file_io.h"
 #include "vitalink/estimate/linkage_error.h"
+#include "vitalink/ingest/csv_reader.h"
 #include "vitalink/synth/generator.h"
 
 namespace vitalink::pipeline {
@@ -222,6 +223,58 @@ TEST_F(CountyTest, BirthsEstimateIsAdjustedForLinkageErrors) {
   EXPECT_EQ(reviewed_summary["linkage_adjustment"]["rates_from"], "review");
   EXPECT_DOUBLE_EQ(reviewed_summary["linkage_adjustment"]["false_match_rate"].get<double>(), 0.2);
   EXPECT_GT(rc.dse.chapman_se, 0.0);
+}
+
+// The survey samples villages: the step finds the ones it visited (stray records
+// with a wrong village code do not count) and estimates births there from three
+// lists, beside the two-list estimate on the same villages.
+TEST_F(CountyTest, SurveyVillagesGetAThreeListEstimate) {
+  auto report = Run("survey", 1);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  const SurveyDomain& d = report->estimate.survey;
+  // The villages of the persons the generator put in the survey, with their counts.
+  std::map<std::string, int64_t> visited;
+  {
+    auto reader = ingest::CsvReader::Open((dir_ / "persons.csv").string(), {});
+    ASSERT_TRUE(reader.ok());
+    int in_survey = -1, village = -1;
+    for (size_t i = 0; i < reader->header().size(); ++i) {
+      if (reader->header()[i] == "in_survey") in_survey = static_cast<int>(i);
+      if (reader->header()[i] == "village_code") village = static_cast<int>(i);
+    }
+    ASSERT_GE(in_survey, 0);
+    ASSERT_GE(village, 0);
+    ingest::CsvRow row;
+    while (reader->Next(row)) {
+      if (row.fields[static_cast<size_t>(in_survey)] == "1") ++visited[std::string(row.fields[static_cast<size_t>(village)])];
+    }
+  }
+  ASSERT_FALSE(visited.empty());
+  // Every village found was visited; the visited ones missed are hamlets with one or
+  // two persons surveyed, which look like stray codes. Nearly all surveyed persons
+  // live in the villages found.
+  int64_t surveyed = 0, in_found = 0;
+  for (const auto& [v, n] : visited) surveyed += n;
+  for (const std::string& v : d.villages) {
+    ASSERT_TRUE(visited.contains(v)) << v << " was not visited";
+    in_found += visited.at(v);
+  }
+  EXPECT_GE(static_cast<double>(in_found), 0.98 * static_cast<double>(surveyed)) << in_found << " of " << surveyed;
+  EXPECT_GE(d.villages.size() * 10, visited.size() * 9);
+  ASSERT_TRUE(d.has_estimate) << d.note;
+  ASSERT_TRUE(d.has_two_source);
+  int64_t seen = 0;
+  for (int h = 1; h < 8; ++h) seen += d.histories[static_cast<size_t>(h)];
+  EXPECT_EQ(seen, d.persons_seen);
+  EXPECT_GE(d.estimated_births, static_cast<double>(d.persons_seen) - 1e-9);
+  EXPECT_LE(d.interval.lower, d.estimated_births);
+  EXPECT_GE(d.interval.upper, d.estimated_births);
+  ASSERT_TRUE(d.true_births.has_value());
+  // In the summary and the bulletin's notes.
+  const auto summary = nlohmann::json::parse(Read(dir_ / "survey" / "estimate" / "summary.json"));
+  EXPECT_EQ(summary["survey_domain"]["villages"].size(), d.villages.size());
+  EXPECT_DOUBLE_EQ(summary["survey_domain"]["estimated_births"].get<double>(), d.estimated_births);
+  EXPECT_NE(Read(dir_ / "survey" / "report" / "bulletin.html").find("调查核对"), std::string::npos);
 }
 
 TEST_F(CountyTest, RunUntilIngestStopsThere) {

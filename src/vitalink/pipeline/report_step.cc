@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "vitalink/common/area_codes.h"
 #include "vitalink/common/date.h"
 #include "vitalink/common/file_io.h"
@@ -184,6 +186,13 @@ Result<report::Bulletin> BuildBulletin(const RunReport& run, const store::Store&
           : "出生数估计：户籍登记与医院出生报告两个名单的双系统估计（Chapman），95% 区间为剖面似然区间；方法见 docs/ESTIMATION.md。",
       "错项率、漏项率：每百条户籍记录中未通过规则检查的项目数；重复登记率：同一人的多余户籍记录每百条。",
       "记录连接：Fellegi–Sunter 模型，EM 无监督训练；连接与检查的详细结果见本次运行的 link/ 与 check/ 目录。"};
+  if (const SurveyDomain& d = run.estimate.survey; d.has_estimate && d.has_two_source) {
+    b.notes.push_back(fmt::format(
+        "调查核对：入户调查走访的 {} 个村，户籍、出生报告、调查三个名单的对数线性模型（{}）估计本期出生 {:.1f}"
+        "（95% 区间 {:.1f}–{:.1f}）；同一范围只用户籍与出生报告两个名单估计 {:.1f}（{:.1f}–{:.1f}）。",
+        d.villages.size(), d.model, d.estimated_births, d.interval.lower, d.interval.upper, d.two_source.chapman,
+        d.two_source.interval.lower, d.two_source.interval.upper));
+  }
   return b;
 }
 
