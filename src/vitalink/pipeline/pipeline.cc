@@ -188,9 +188,9 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
   std::vector<store::AreaIndicator> indicators = Indicators(report);
   if (report.estimated) {
     say("writing the bulletin");
-    VL_ASSIGN_OR_RETURN(report::Bulletin bulletin, BuildBulletin(report, db));
     const auto lang = report::ParseLang(options.lang);
     if (!lang) return Status::InvalidArgument("unknown bulletin language '" + options.lang + "' (known: zh, en)");
+    VL_ASSIGN_OR_RETURN(report::Bulletin bulletin, BuildBulletin(report, db, *lang));
     VL_ASSIGN_OR_RETURN(report.bulletin_path,
                         WriteBulletin(bulletin, *lang, (std::filesystem::path(report.output_dir) / "report").string()));
     // Each run's bulletin stays readable in `vitalink serve` after later runs replace it.

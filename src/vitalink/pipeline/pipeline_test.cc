@@ -275,6 +275,18 @@ TEST_F(CountyTest, SurveyVillagesGetAThreeListEstimate) {
   EXPECT_EQ(summary["survey_domain"]["villages"].size(), d.villages.size());
   EXPECT_DOUBLE_EQ(summary["survey_domain"]["estimated_births"].get<double>(), d.estimated_births);
   EXPECT_NE(Read(dir_ / "survey" / "report" / "bulletin.html").find("调查核对"), std::string::npos);
+
+  // An English bulletin has its methods notes in English too.
+  RunOptions en;
+  en.output_dir = (dir_ / "survey_en").string();
+  en.threads = 1;
+  en.lang = "en";
+  ASSERT_TRUE(RunProject((dir_ / "project.toml").string(), en).ok());
+  const std::string html = Read(dir_ / "survey_en" / "report" / "bulletin.html");
+  EXPECT_NE(html.find("Survey check: in the"), std::string::npos);
+  EXPECT_NE(html.find("Record linkage: Fellegi–Sunter"), std::string::npos);
+  EXPECT_EQ(html.find("调查核对"), std::string::npos);
+  EXPECT_EQ(html.find("记录连接"), std::string::npos);
 }
 
 TEST_F(CountyTest, RunUntilIngestStopsThere) {

@@ -24,7 +24,7 @@ struct AreaCounts {
 
 }  // namespace
 
-Result<report::Bulletin> BuildBulletin(const RunReport& run, const store::Store& db) {
+Result<report::Bulletin> BuildBulletin(const RunReport& run, const store::Store& db, report::Lang lang) {
   report::Bulletin b;
   const EstimateSettings& es = run.estimate.settings;
   b.county_code = run.config.county;
@@ -180,16 +180,35 @@ Result<report::Bulletin> BuildBulletin(const RunReport& run, const store::Store&
     }
   }
   b.trend.push_back({b.run_label, b.county.completeness, b.county.accuracy_score});
-  b.notes = {
-      run.estimate.county.adjusted
-          ? "出生数估计：户籍登记与医院出生报告两个名单的双系统估计（Chapman），两名单的匹配数已按记录连接的错配率与漏配率校正（Ding–Fienberg），95% 区间含连接误差的方差；未校正的估计见 estimate/summary.json；方法见 docs/ESTIMATION.md。"
-          : "出生数估计：户籍登记与医院出生报告两个名单的双系统估计（Chapman），95% 区间为剖面似然区间；方法见 docs/ESTIMATION.md。",
-      "错项率、漏项率：每百条户籍记录中未通过规则检查的项目数；重复登记率：同一人的多余户籍记录每百条。",
-      "记录连接：Fellegi–Sunter 模型，EM 无监督训练；连接与检查的详细结果见本次运行的 link/ 与 check/ 目录。"};
+  const bool zh = lang == report::Lang::kZh;
+  if (zh) {
+    b.notes = {
+        run.estimate.county.adjusted
+            ? "出生数估计：户籍登记与医院出生报告两个名单的双系统估计（Chapman），两名单的匹配数已按记录连接的错配率与漏配率校正（Ding–Fienberg），95% 区间含连接误差的方差；未校正的估计见 estimate/summary.json；方法见 docs/ESTIMATION.md。"
+            : "出生数估计：户籍登记与医院出生报告两个名单的双系统估计（Chapman），95% 区间为剖面似然区间；方法见 docs/ESTIMATION.md。",
+        "错项率、漏项率：每百条户籍记录中未通过规则检查的项目数；重复登记率：同一人的多余户籍记录每百条。",
+        "记录连接：Fellegi–Sunter 模型，EM 无监督训练；连接与检查的详细结果见本次运行的 link/ 与 check/ 目录。"};
+  } else {
+    b.notes = {
+        run.estimate.county.adjusted
+            ? "Estimated births: dual-system estimate (Chapman) from the household register and the hospital birth "
+              "reports, the matched count corrected for the linkage's false and missed links (Ding–Fienberg); the 95% "
+              "interval includes the linkage variance; the unadjusted estimate is in estimate/summary.json; methods in "
+              "docs/ESTIMATION.md."
+            : "Estimated births: dual-system estimate (Chapman) from the household register and the hospital birth "
+              "reports, 95% profile-likelihood interval; methods in docs/ESTIMATION.md.",
+        "Wrong-item and missing-item rates: register fields failing a rule check per 100 register records; duplicate "
+        "rate: surplus register records of one person per 100.",
+        "Record linkage: Fellegi–Sunter model trained by EM without labels; the linkage and check details are in this "
+        "run's link/ and check/ folders."};
+  }
   if (const SurveyDomain& d = run.estimate.survey; d.has_estimate && d.has_two_source) {
     b.notes.push_back(fmt::format(
-        "调查核对：入户调查走访的 {} 个村，户籍、出生报告、调查三个名单的对数线性模型（{}）估计本期出生 {:.1f}"
-        "（95% 区间 {:.1f}–{:.1f}）；同一范围只用户籍与出生报告两个名单估计 {:.1f}（{:.1f}–{:.1f}）。",
+        fmt::runtime(zh ? "调查核对：入户调查走访的 {} 个村，户籍、出生报告、调查三个名单的对数线性模型（{}）估计本期出生 {:.1f}"
+             "（95% 区间 {:.1f}–{:.1f}）；同一范围只用户籍与出生报告两个名单估计 {:.1f}（{:.1f}–{:.1f}）。"
+           : "Survey check: in the {} villages the household survey visited, the log-linear model ({}) of three lists "
+             "(register, birth reports, survey) estimates {:.1f} births this period (95% interval {:.1f}–{:.1f}); the "
+             "register and birth reports alone give {:.1f} ({:.1f}–{:.1f}) for the same villages."),
         d.villages.size(), d.model, d.estimated_births, d.interval.lower, d.interval.upper, d.two_source.chapman,
         d.two_source.interval.lower, d.two_source.interval.upper));
   }

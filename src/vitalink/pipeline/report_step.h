@@ -13,8 +13,10 @@ namespace vitalink::pipeline {
 
 struct RunReport;
 
-/// Build the bulletin (scored and ranked, with the previous run's values).
-Result<report::Bulletin> BuildBulletin(const RunReport& run, const store::Store& db);
+/// Build the bulletin (scored and ranked, with the previous run's values); its
+/// methods notes are written in `lang`.
+Result<report::Bulletin> BuildBulletin(const RunReport& run, const store::Store& db,
+                                       report::Lang lang = report::Lang::kZh);
 
 /// Render and write the bulletin into `dir`; return the HTML path.
 Result<std::string> WriteBulletin(const report::Bulletin& bulletin, report::Lang lang, const std::string& dir);
