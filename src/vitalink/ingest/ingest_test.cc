@@ -190,6 +190,33 @@ sex = "xb"
   EXPECT_EQ(s.summary.reasons[0].kind, "bad_date");
 }
 
+// A database that cannot be read is an unusable input (exit 4), not an output
+// problem; a table the database does not have is a config error (exit 3).
+TEST_F(IngestTest, SqliteErrorsSayWhichKind) {
+  auto run = [&](const std::string& file, const std::string& table) {
+    auto cfg = Config("[[sources]]\nname = \"reg\"\nrole = \"register\"\nsqlite = \"" + file +
+                      "\"\ntable = \"" + table + "\"\nrecord_id = \"rid\"\n[sources.fields]\nname = \"xm\"\n");
+    EXPECT_TRUE(cfg.ok()) << cfg.status().ToString();
+    auto r = IngestProject(*cfg, {});
+    return r.ok() ? Status::OK() : r.status();
+  };
+  const Status missing = run("nowhere.db", "persons");
+  EXPECT_EQ(missing.code(), StatusCode::kNotFound) << missing.ToString();
+  EXPECT_NE(missing.message().find("nowhere.db"), std::string::npos);
+  Write("garbage.db", std::string(4096, 'x'));
+  const Status garbage = run("garbage.db", "persons");
+  EXPECT_EQ(garbage.code(), StatusCode::kFailedPrecondition) << garbage.ToString();
+  EXPECT_NE(garbage.message().find("garbage.db"), std::string::npos);
+  const std::string db_path = (dir_ / "empty.db").string();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE other(rid TEXT);", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  const Status no_table = run("empty.db", "persons");
+  EXPECT_EQ(no_table.code(), StatusCode::kInvalidArgument) << no_table.ToString();
+  EXPECT_NE(no_table.message().find("persons"), std::string::npos);
+}
+
 TEST_F(IngestTest, EveryMalformedRowIsAccountedFor) {
   // Ragged rows, an unbalanced quote, a NUL byte and invalid UTF-8 among good rows.
   std::string csv = "id,name\n1,a\n2\n3,b,extra\n4,\"unclosed\n5,c\n";

@@ -1,5 +1,8 @@
 #include "vitalink/ingest/sqlite_source.h"
 
+#include <filesystem>
+#include <string>
+#include <system_error>
 #include <utility>
 
 #include <sqlite3.h>
@@ -12,9 +15,14 @@ Result<SqliteRowReader> SqliteRowReader::Open(const std::string& db_path, const 
                                               const std::string& query) {
   SqliteRowReader r;
   r.name_ = db_path;
+  // Exit codes follow the status (tools/cli): a database that cannot be read is
+  // an unusable input (NotFound / FailedPrecondition → 4), a table or query the
+  // database refuses a config error (InvalidArgument → 3).
+  std::error_code ec;
+  if (!std::filesystem::exists(db_path, ec)) return Status::NotFound(db_path + ": no such SQLite database");
   if (sqlite3_open_v2(db_path.c_str(), &r.db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     std::string msg = r.db_ != nullptr ? sqlite3_errmsg(r.db_) : "cannot open";
-    return Status::IOError(db_path + ": " + msg);
+    return Status::FailedPrecondition(db_path + ": " + msg);
   }
   std::string sql;
   if (!query.empty()) {
@@ -29,7 +37,12 @@ Result<SqliteRowReader> SqliteRowReader::Open(const std::string& db_path, const 
     sql += "\"";
   }
   if (sqlite3_prepare_v2(r.db_, sql.c_str(), -1, &r.stmt_, nullptr) != SQLITE_OK) {
-    return Status::InvalidArgument(db_path + ": " + sqlite3_errmsg(r.db_) + " (in: " + sql + ")");
+    const int code = sqlite3_errcode(r.db_);
+    const std::string msg = db_path + ": " + sqlite3_errmsg(r.db_);
+    if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT || code == SQLITE_CANTOPEN || code == SQLITE_IOERR) {
+      return Status::FailedPrecondition(msg);
+    }
+    return Status::InvalidArgument(msg + " (in: " + sql + ")");
   }
   const int n = sqlite3_column_count(r.stmt_);
   if (n == 0) return Status::InvalidArgument(db_path + ": the query returns no columns");
@@ -68,7 +81,7 @@ bool SqliteRowReader::Next(CsvRow& row) {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_DONE) return false;
   if (rc != SQLITE_ROW) {
-    status_ = Status::IOError(name_ + ": " + sqlite3_errmsg(db_));
+    status_ = Status::FailedPrecondition(name_ + ": row " + std::to_string(row_ + 1) + ": " + sqlite3_errmsg(db_));
     return false;
   }
   ++row_;
