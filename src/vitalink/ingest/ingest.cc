@@ -9,6 +9,7 @@
 #include <variant>
 
 #include <nlohmann/json.hpp>
+#include <xxhash.h>
 
 #include "vitalink/common/csv_writer.h"
 #include "vitalink/common/file_io.h"
@@ -263,6 +264,59 @@ class PostgresRowSource final : public RowSource {
   PostgresRowReader reader_;
 };
 
+// The order-independent digest of a database source's rows (SourceSummary::
+// content_checksum): each row hashed with its field lengths, so field borders
+// cannot shift, and the 128-bit row hashes summed mod 2^128 (a multiset hash).
+class RowDigest {
+ public:
+  explicit RowDigest(const std::vector<std::string>& header) {
+    const XXH128_hash_t h = Hash([&](auto&& add) {
+      for (const std::string& name : header) add(name);
+    });
+    Add(h);
+  }
+  void AddRow(const CsvRow& row) {
+    Add(Hash([&](auto&& add) {
+      for (std::string_view field : row.fields) {
+        add(field);
+        bytes_ += static_cast<int64_t>(field.size());
+      }
+    }));
+  }
+  std::string Hex() const {
+    XXH128_canonical_t canonical;
+    XXH128_canonicalFromHash(&canonical, {low_, high_});
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char byte : canonical.digest) {
+      out.push_back(kDigits[byte >> 4]);
+      out.push_back(kDigits[byte & 15]);
+    }
+    return out;
+  }
+  int64_t bytes() const { return bytes_; }
+
+ private:
+  template <typename Fields>
+  XXH128_hash_t Hash(Fields&& fields) {
+    buffer_.clear();
+    fields([this](std::string_view v) {
+      const uint64_t n = v.size();
+      buffer_.append(reinterpret_cast<const char*>(&n), sizeof n);
+      buffer_.append(v);
+    });
+    return XXH3_128bits(buffer_.data(), buffer_.size());
+  }
+  void Add(XXH128_hash_t h) {
+    const uint64_t low = low_ + h.low64;
+    high_ += h.high64 + (low < low_ ? 1 : 0);
+    low_ = low;
+  }
+  std::string buffer_;
+  uint64_t low_ = 0, high_ = 0;
+  int64_t bytes_ = 0;
+};
+
 // `location` is the source's Location(), computed once per source.
 void AppendReject(std::string* out, const SourceConfig& src, const std::string& location, int64_t line,
                   std::string_view field, std::string_view reason, std::string_view raw) {
@@ -374,8 +428,11 @@ Result<SourceData> IngestSource(const SourceConfig& source, std::shared_ptr<Stri
   std::string field_list;
   std::string reason_list;
   CsvRow row;
+  std::optional<RowDigest> digest;
+  if (source.path.empty()) digest.emplace(header);
   while (rows->Next(row)) {
     ++summary.rows_read;
+    if (digest) digest->AddRow(row);
     if (!reserved) {
       reserved = true;
       if (summary.bytes > 0 && !row.raw.empty()) {
@@ -454,6 +511,10 @@ Result<SourceData> IngestSource(const SourceConfig& source, std::shared_ptr<Stri
   batch.Flush(*pool);
   VL_RETURN_IF_ERROR(rows->status().WithContext("source '" + source.name + "'"));
   VL_RETURN_IF_ERROR(table.Validate());
+  if (digest) {
+    summary.content_checksum = digest->Hex();
+    summary.bytes = digest->bytes();
+  }
 
   for (const auto& [key, count] : reason_counts) {
     summary.reasons.push_back({key.first, key.second, count});
@@ -479,6 +540,7 @@ std::string SummaryJson(const ProjectConfig& config, const IngestResult& result)
     o["encoding"] = m.encoding;
     o["delimiter"] = m.delimiter;
     o["bytes"] = m.bytes;
+    if (!m.content_checksum.empty()) o["content_checksum"] = m.content_checksum;
     o["seconds"] = m.seconds;
     o["mb_per_second"] = m.seconds > 0 ? static_cast<double>(m.bytes) / 1e6 / m.seconds : 0.0;
     o["rows_read"] = m.rows_read;

@@ -190,6 +190,44 @@ sex = "xb"
   EXPECT_EQ(s.summary.reasons[0].kind, "bad_date");
 }
 
+// A database source's digest: the same rows in another order give the same value,
+// a changed value or a lost row another; file sources have none.
+TEST_F(IngestTest, DatabaseRowsHaveAnOrderFreeDigest) {
+  const std::string db_path = (dir_ / "digest.db").string();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE p(rid TEXT, xm TEXT);"
+                         "INSERT INTO p VALUES('a','张三'),('b','李四'),('c','王五');"
+                         "CREATE TABLE q(rid TEXT, xm TEXT);"
+                         "INSERT INTO q VALUES('a','张三'),('b','李四'),('c','王六');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto digest = [&](const std::string& what) {
+    auto cfg = Config("[[sources]]\nname = \"reg\"\nrole = \"register\"\nsqlite = \"digest.db\"\n" + what +
+                      "\nrecord_id = \"rid\"\n[sources.fields]\nname = \"xm\"\n");
+    EXPECT_TRUE(cfg.ok()) << cfg.status().ToString();
+    auto r = IngestProject(*cfg, {});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->sources[0].summary.content_checksum : std::string("error");
+  };
+  const std::string table = digest("table = \"p\"");
+  EXPECT_EQ(table.size(), 32u);
+  EXPECT_EQ(table.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(digest("query = \"SELECT * FROM p ORDER BY rid DESC\""), table);
+  EXPECT_NE(digest("table = \"q\""), table);                                   // 王五 → 王六
+  EXPECT_NE(digest("query = \"SELECT * FROM p WHERE rid <> 'c'\""), table);     // a row fewer
+  EXPECT_NE(digest("query = \"SELECT rid, xm AS xm, xm AS x2 FROM p\""), table);  // another column
+  Write("f.csv", "rid,xm\na,张三\n");
+  auto cfg = Config("[[sources]]\nname = \"f\"\nrole = \"register\"\npath = \"f.csv\"\nrecord_id = \"rid\"\n"
+                    "[sources.fields]\nname = \"xm\"\n");
+  ASSERT_TRUE(cfg.ok());
+  auto r = IngestProject(*cfg, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->sources[0].summary.content_checksum.empty());
+}
+
 // A database that cannot be read is an unusable input (exit 4), not an output
 // problem; a table the database does not have is a config error (exit 3).
 TEST_F(IngestTest, SqliteErrorsSayWhichKind) {

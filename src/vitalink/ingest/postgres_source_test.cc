@@ -344,6 +344,9 @@ birth_weight = "weight"
                                              "/postgres:public.birth_reports");
   EXPECT_EQ(j["sources"][0]["rows_read"], 6);
   EXPECT_EQ(j["sources"][0]["rows_rejected"], 2);
+  // What was read is digested (the run records it as the source's input checksum).
+  EXPECT_EQ(s.content_checksum.size(), 32u);
+  EXPECT_EQ(j["sources"][0]["content_checksum"], s.content_checksum);
 }
 
 TEST_F(PostgresSourceTest, QueryOnANonUtf8DatabaseByUri) {

@@ -112,6 +112,12 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
   ingest::IngestOptions ingest_options;
   ingest_options.output_dir = report.output_dir;
   VL_ASSIGN_OR_RETURN(report.ingest, ingest::IngestProject(report.config, ingest_options));
+  // A PostgreSQL table has no file to checksum before the run: record what was read.
+  for (const ingest::SourceData& s : report.ingest.sources) {
+    if (s.config.postgres.empty() || s.summary.content_checksum.empty()) continue;
+    VL_RETURN_IF_ERROR(db.AddRunInput(report.run_id, {s.config.name, s.summary.location,
+                                                      s.summary.content_checksum, s.summary.bytes}));
+  }
 
   if (ingest::HasTruth(report.config)) {
     VL_ASSIGN_OR_RETURN(report.truth, ingest::LoadTruth(report.config, report.ingest));

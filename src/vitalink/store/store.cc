@@ -368,6 +368,8 @@ constexpr char kInsertRun[] =
 constexpr char kInsertInput[] =
     "INSERT INTO run_inputs (run_id, ordinal, name, path, checksum, bytes) "
     "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr char kNextInputOrdinal[] =
+    "SELECT COALESCE(MAX(ordinal) + 1, 0) FROM run_inputs WHERE run_id = ?";
 constexpr char kRunStatus[] = "SELECT status FROM runs WHERE run_id = ?";
 constexpr char kFinishRun[] = "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?";
 
@@ -591,6 +593,34 @@ Result<int64_t> Store::BeginRun(const RunInfo& info) {
   }
   VL_RETURN_IF_ERROR(tx.Commit());
   return run_id;
+}
+
+Status Store::AddRunInput(int64_t run_id, const RunInput& in) {
+  Session s(conn_);
+  Connection& c = s.conn();
+  if (!IsLowerHex(in.checksum)) {
+    return Status::InvalidArgument(c.path() + ": checksum of input '" + in.name + "' is not lower-case hex");
+  }
+  if (in.bytes < 0) return Status::InvalidArgument(c.path() + ": input '" + in.name + "' has negative size");
+  VL_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(c, Mode::kWrite));
+  VL_RETURN_IF_ERROR(RequireRunning(c, run_id));
+  int64_t ordinal = 0;
+  {
+    VL_ASSIGN_OR_RETURN(Stmt st, c.Prepare(kNextInputOrdinal));
+    st.Int(run_id);
+    VL_ASSIGN_OR_RETURN(const bool row, st.Step("cannot count the inputs of " + RunName(run_id)));
+    VL_CHECK(row);
+    ordinal = st.ColInt(0);
+  }
+  VL_ASSIGN_OR_RETURN(Stmt st, c.Prepare(kInsertInput));
+  VL_RETURN_IF_ERROR(st.Int(run_id)
+                         .Int(ordinal)
+                         .Text(in.name)
+                         .Text(in.path)
+                         .Text(in.checksum)
+                         .Int(in.bytes)
+                         .Run("cannot record input '" + in.name + "'"));
+  return tx.Commit();
 }
 
 Status Store::FinishRun(int64_t run_id, std::string_view status, std::string_view finished_at) {

@@ -154,6 +154,11 @@ class Store {
   /// an input has negative bytes.
   Result<int64_t> BeginRun(const RunInfo& info);
 
+  /// Append an input to a running run, after the ones BeginRun recorded: for inputs
+  /// known only once read (a PostgreSQL table's rows). Errors: as BeginRun for the
+  /// input; NotFound (no such run), FailedPrecondition (the run is finished).
+  Status AddRunInput(int64_t run_id, const RunInput& input);
+
   /// Mark a running run "ok" or "failed" at `finished_at`.
   /// Errors: InvalidArgument (other status), NotFound (no such run), FailedPrecondition
   /// (the run is already finished).

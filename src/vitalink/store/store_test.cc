@@ -230,6 +230,26 @@ TEST_F(StoreTest, RunLifecycle) {
   EXPECT_EQ(store.LastRun("bogus").status().code(), StatusCode::kInvalidArgument);
 }
 
+// A PostgreSQL table's digest is known only after it is read: appended to the run.
+TEST_F(StoreTest, InputsAddedAfterBeginFollowTheOthers) {
+  Store store = OpenOrDie();
+  const int64_t run = Begin(store, "2026-10");
+  const RunInput pg{"police", "postgresql://stats@db:5432/hukou:public.persons",
+                    "ffeeddccbbaa99887766554433221100", 1234};
+  ASSERT_TRUE(store.AddRunInput(run, pg).ok());
+  RunInput bad = pg;
+  bad.checksum = "XYZ";
+  EXPECT_EQ(store.AddRunInput(run, bad).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store.AddRunInput(run + 1, pg).code(), StatusCode::kNotFound);
+  auto running = store.LastRun("running");
+  ASSERT_TRUE(running.ok() && running->has_value());
+  std::vector<RunInput> want = Info("").inputs;
+  want.push_back(pg);
+  EXPECT_EQ((*running)->inputs, want);
+  ASSERT_TRUE(store.FinishRun(run, "ok", "2026-10-31T08:05:00+08:00").ok());
+  EXPECT_EQ(store.AddRunInput(run, pg).code(), StatusCode::kFailedPrecondition);
+}
+
 TEST_F(StoreTest, BeginRunValidatesAndStoresNothingOnError) {
   Store store = OpenOrDie();
   RunInfo info = Info("2026-10");
