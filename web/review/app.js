@@ -296,7 +296,9 @@ async function decide(decision) {
   if (!state.pair || state.busy) return;
   state.busy = true;
   try {
-    const r = await api(`/api/pairs/${state.pair.index}/decision`, { method: 'POST', body: { decision } });
+    // The key guards against a queue replaced by a new run since this page loaded (409).
+    const r = await api(`/api/pairs/${state.pair.index}/decision`,
+                        { method: 'POST', body: { decision, key: state.pair.key } });
     state.decisions.set(r.index, r.decision);
     state.session.decided += state.pair.decision ? 0 : 1;
     say(`第 ${r.index + 1} 对：${LABELS[decision]}`);

@@ -140,10 +140,20 @@ struct ReviewServer::Impl {
   ServeOptions options;
   std::string output_dir;
   store::Store db;
-  review::ReviewQueue queue;
-  std::vector<std::string> item_json;     // pre-serialized items, without their decision
-  std::vector<std::string> summary_json;  // the same for list rows
-  std::unordered_map<std::string, size_t> index_by_key;
+  // The review queue of the latest run (link/review.json) with its pre-serialized
+  // JSON. A new `vitalink run` rewrites the file; Queue() notices (at most one stat a
+  // second) and swaps in a new snapshot. Handlers hold theirs for the whole request.
+  struct QueueState {
+    review::ReviewQueue queue;
+    std::vector<std::string> item_json;     // pre-serialized items, without their decision
+    std::vector<std::string> summary_json;  // the same for list rows
+    std::unordered_map<std::string, size_t> index_by_key;
+    fs::file_time_type mtime{};
+    uintmax_t size = 0;
+  };
+  std::shared_ptr<const QueueState> queue_state;  // guarded by queue_mu
+  std::chrono::steady_clock::time_point queue_checked{};
+  mutable std::mutex queue_mu;
   httplib::Server http;
   int port = 0;
 
@@ -230,8 +240,78 @@ struct ReviewServer::Impl {
     return Status::OK();
   }
 
+  static Result<std::shared_ptr<const QueueState>> LoadQueue(const std::string& out);
+  std::shared_ptr<const QueueState> Queue();
   void Routes();
 };
+
+// Read link/review.json under `out` (an empty queue when there is none) and
+// pre-serialize its items.
+Result<std::shared_ptr<const ReviewServer::Impl::QueueState>> ReviewServer::Impl::LoadQueue(
+    const std::string& out) {
+  auto state = std::make_shared<ReviewServer::Impl::QueueState>();
+  const fs::path queue_path = fs::path(out) / "link" / "review.json";
+  std::error_code ec;
+  if (fs::exists(queue_path, ec)) {
+    state->mtime = fs::last_write_time(queue_path, ec);
+    state->size = fs::file_size(queue_path, ec);
+    VL_ASSIGN_OR_RETURN(std::string text, ReadFile(queue_path.string()));
+    auto queue = review::ParseReviewQueue(text);
+    if (!queue.ok()) return Status::ParseError(queue_path.string() + ": " + queue.status().message());
+    state->queue = std::move(*queue);
+  }
+  for (size_t i = 0; i < state->queue.items.size(); ++i) {
+    const review::ReviewItem& it = state->queue.items[i];
+    state->index_by_key.emplace(it.key, i);
+    Json bars = Json::array();
+    for (const review::WeightBar& b : it.waterfall) {
+      bars.push_back(Json{{"label", b.label}, {"level", b.level}, {"weight", b.weight}});
+    }
+    Json j{{"index", i},
+           {"key", it.key},
+           {"job", it.job},
+           {"weight", it.weight},
+           {"probability", it.probability},
+           {"threshold", it.threshold},
+           {"linked", it.linked},
+           {"priority", it.priority},
+           {"a", review::RecordJson(it.a)},
+           {"b", review::RecordJson(it.b)},
+           {"waterfall", std::move(bars)}};
+    std::string text = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    text.pop_back();  // the decision is appended per request: {...,"decision":...}
+    state->item_json.push_back(std::move(text));
+    auto side = [](const review::ReviewRecord& r) {
+      return Json{{"source", r.source},
+                  {"record_id", r.record_id},
+                  {"name", ReviewServer::Impl::DisplayName(r)},
+                  {"township_name", r.township_name}};
+    };
+    Json summary{{"index", i},          {"job", it.job},           {"probability", it.probability},
+                 {"weight", it.weight}, {"priority", it.priority}, {"linked", it.linked},
+                 {"a", side(it.a)},     {"b", side(it.b)}};
+    text = summary.dump(-1, ' ', false, Json::error_handler_t::replace);
+    text.pop_back();
+    state->summary_json.push_back(std::move(text));
+  }
+  return std::shared_ptr<const ReviewServer::Impl::QueueState>(std::move(state));
+}
+
+std::shared_ptr<const ReviewServer::Impl::QueueState> ReviewServer::Impl::Queue() {
+  std::lock_guard lock(queue_mu);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - queue_checked < std::chrono::seconds(1)) return queue_state;
+  queue_checked = now;
+  const fs::path queue_path = fs::path(output_dir) / "link" / "review.json";
+  std::error_code ec;
+  const auto mtime = fs::last_write_time(queue_path, ec);
+  if (ec) return queue_state;  // gone for a moment (being replaced): keep the last one
+  const uintmax_t size = fs::file_size(queue_path, ec);
+  if (ec || (mtime == queue_state->mtime && size == queue_state->size)) return queue_state;
+  // A half-written file fails to parse: keep serving the old queue and try again later.
+  if (auto fresh = LoadQueue(output_dir); fresh.ok()) queue_state = std::move(*fresh);
+  return queue_state;
+}
 
 ReviewServer::ReviewServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ReviewServer::~ReviewServer() { Stop(); }
@@ -252,48 +332,8 @@ Result<std::unique_ptr<ReviewServer>> ReviewServer::Make(const ServeOptions& opt
   if (impl->options.token.empty()) impl->options.token = RandomHex(16);
   if (!ValidReviewer(impl->options.default_reviewer))
     return Status::InvalidArgument("serve: bad default reviewer");
-  const fs::path queue_path = fs::path(out) / "link" / "review.json";
-  if (fs::exists(queue_path, ec)) {
-    VL_ASSIGN_OR_RETURN(std::string text, ReadFile(queue_path.string()));
-    auto queue = review::ParseReviewQueue(text);
-    if (!queue.ok())
-      return Status::ParseError(queue_path.string() + ": " + queue.status().message());
-    impl->queue = std::move(*queue);
-  }
-  for (size_t i = 0; i < impl->queue.items.size(); ++i) {
-    const review::ReviewItem& it = impl->queue.items[i];
-    impl->index_by_key.emplace(it.key, i);
-    Json bars = Json::array();
-    for (const review::WeightBar& b : it.waterfall) {
-      bars.push_back(Json{{"label", b.label}, {"level", b.level}, {"weight", b.weight}});
-    }
-    Json j{{"index", i},
-           {"key", it.key},
-           {"job", it.job},
-           {"weight", it.weight},
-           {"probability", it.probability},
-           {"threshold", it.threshold},
-           {"linked", it.linked},
-           {"priority", it.priority},
-           {"a", review::RecordJson(it.a)},
-           {"b", review::RecordJson(it.b)},
-           {"waterfall", std::move(bars)}};
-    std::string text = j.dump(-1, ' ', false, Json::error_handler_t::replace);
-    text.pop_back();  // the decision is appended per request: {...,"decision":...}
-    impl->item_json.push_back(std::move(text));
-    auto side = [](const review::ReviewRecord& r) {
-      return Json{{"source", r.source},
-                  {"record_id", r.record_id},
-                  {"name", Impl::DisplayName(r)},
-                  {"township_name", r.township_name}};
-    };
-    Json summary{{"index", i},          {"job", it.job},           {"probability", it.probability},
-                 {"weight", it.weight}, {"priority", it.priority}, {"linked", it.linked},
-                 {"a", side(it.a)},     {"b", side(it.b)}};
-    text = summary.dump(-1, ' ', false, Json::error_handler_t::replace);
-    text.pop_back();
-    impl->summary_json.push_back(std::move(text));
-  }
+  VL_ASSIGN_OR_RETURN(impl->queue_state, Impl::LoadQueue(out));
+  impl->queue_checked = std::chrono::steady_clock::now();
   VL_RETURN_IF_ERROR(impl->LoadDecisions());
   impl->Routes();
   return std::unique_ptr<ReviewServer>(new ReviewServer(std::move(impl)));
@@ -403,6 +443,8 @@ void ReviewServer::Impl::Routes() {
 
   http.Get("/api/session", [this](const httplib::Request& req, httplib::Response& res) {
     const auto caller = Authenticate(req);
+    const auto q = Queue();
+    const review::ReviewQueue& queue = q->queue;
     int64_t decided = 0;
     {
       std::lock_guard lock(mu);
@@ -419,6 +461,8 @@ void ReviewServer::Impl::Routes() {
   });
 
   http.Get("/api/filters", [this](const httplib::Request&, httplib::Response& res) {
+    const auto q = Queue();
+    const review::ReviewQueue& queue = q->queue;
     std::set<std::string> jobs, sources;
     std::map<std::string, std::string> townships;
     for (const review::ReviewItem& it : queue.items) {
@@ -452,6 +496,8 @@ void ReviewServer::Impl::Routes() {
       return SendError(res, 400, "offset ≥ 0 and 1 ≤ limit ≤ 1000");
     std::string items;
     int64_t total = 0, shown = 0;
+    const auto q = Queue();
+    const review::ReviewQueue& queue = q->queue;
     {
       std::lock_guard lock(mu);
       for (size_t i = 0; i < queue.items.size(); ++i) {
@@ -465,7 +511,7 @@ void ReviewServer::Impl::Routes() {
         if ((status == "open" && decided) || (status == "decided" && !decided)) continue;
         if (total++ < offset || shown >= limit) continue;
         items += shown++ ? "," : "";
-        items += summary_json[i];
+        items += q->summary_json[i];
         items += ",\"decision\":";
         items += decided ? DecisionJson(d->second).dump() : "null";
         items += "}";
@@ -478,11 +524,12 @@ void ReviewServer::Impl::Routes() {
 
   http.Get(R"(/api/pairs/(\d{1,9}))", [this](const httplib::Request& req, httplib::Response& res) {
     const size_t i = std::stoul(req.matches[1].str());
-    if (i >= item_json.size()) return SendError(res, 404, "no such pair");
-    std::string body = item_json[i];
+    const auto q = Queue();
+    if (i >= q->item_json.size()) return SendError(res, 404, "no such pair");
+    std::string body = q->item_json[i];
     {
       std::lock_guard lock(mu);
-      body += ",\"decision\":" + DecisionOf(queue.items[i].key).dump() + "}";
+      body += ",\"decision\":" + DecisionOf(q->queue.items[i].key).dump() + "}";
     }
     res.set_content(body, "application/json; charset=utf-8");
   });
@@ -492,7 +539,8 @@ void ReviewServer::Impl::Routes() {
     const auto caller = Authenticate(req);
     if (!CsrfOk(req, *caller)) return SendError(res, 403, "CSRF token missing or wrong");
     const size_t i = std::stoul(req.matches[1].str());
-    if (i >= queue.items.size()) return SendError(res, 404, "no such pair");
+    const auto q = Queue();
+    if (i >= q->queue.items.size()) return SendError(res, 404, "no such pair");
     Json body;
     try {
       body = Json::parse(req.body);
@@ -504,7 +552,12 @@ void ReviewServer::Impl::Routes() {
       return SendError(res, 400,
                        "body must be JSON: {\"decision\": \"match\" | \"non_match\" | \"unsure\"}");
     }
-    const review::ReviewItem& it = queue.items[i];
+    const review::ReviewItem& it = q->queue.items[i];
+    // Indices belong to one queue; a new run replaces it. A client that names the pair's
+    // key (the web page does) is told when its index now means another pair.
+    if (body.contains("key") && (!body["key"].is_string() || body["key"].get<std::string>() != it.key)) {
+      return SendError(res, 409, "the review queue changed (a new run): reload the page");
+    }
     store::Decision d;
     d.job = it.job;
     d.source_a = it.a.source;
@@ -536,10 +589,11 @@ void ReviewServer::Impl::Routes() {
     if (Status s = LoadDecisions(); !s.ok()) return SendError(res, 500, s.message());
     const std::string key = review::PairKey(undone->job, undone->source_a, undone->record_id_a,
                                             undone->source_b, undone->record_id_b);
-    const auto at = index_by_key.find(key);
+    const auto q = Queue();
+    const auto at = q->index_by_key.find(key);
     std::lock_guard lock(mu);
     SendJson(res, Json{{"key", key},
-                       {"index", at == index_by_key.end() ? Json(nullptr) : Json(at->second)},
+                       {"index", at == q->index_by_key.end() ? Json(nullptr) : Json(at->second)},
                        {"undone", DecisionJson(*undone)},
                        {"decision", DecisionOf(key)}});
   });
@@ -548,13 +602,14 @@ void ReviewServer::Impl::Routes() {
     auto history = db.DecisionHistory();
     if (!history.ok()) return SendError(res, 500, history.status().message());
     Json out = Json::array();
+    const auto q = Queue();
     for (const store::Decision& d : *history) {
       const std::string key =
           review::PairKey(d.job, d.source_a, d.record_id_a, d.source_b, d.record_id_b);
-      const auto at = index_by_key.find(key);
+      const auto at = q->index_by_key.find(key);
       out.push_back(Json{{"id", d.decision_id},
                          {"key", key},
-                         {"index", at == index_by_key.end() ? Json(nullptr) : Json(at->second)},
+                         {"index", at == q->index_by_key.end() ? Json(nullptr) : Json(at->second)},
                          {"job", d.job},
                          {"a", Json::array({d.source_a, d.record_id_a})},
                          {"b", Json::array({d.source_b, d.record_id_b})},
@@ -613,7 +668,7 @@ void ReviewServer::Stop() {
 
 const std::string& ReviewServer::token() const { return impl_->options.token; }
 int ReviewServer::port() const { return impl_->port; }
-int64_t ReviewServer::queue_size() const { return static_cast<int64_t>(impl_->queue.items.size()); }
+int64_t ReviewServer::queue_size() const { return static_cast<int64_t>(impl_->Queue()->queue.items.size()); }
 
 std::string ReviewServer::LoginUrl() const {
   const std::string host = impl_->options.bind.find(':') != std::string::npos

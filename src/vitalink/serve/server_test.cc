@@ -318,6 +318,42 @@ TEST_F(ServerTest, DecideUndoAndFilter) {
   thread_ = std::thread();
 }
 
+// A new run rewrites link/review.json while the server runs: within a second the
+// server serves the new queue, and a decision naming the old pair's key at an index
+// that now holds another pair is refused (409) instead of landing on the wrong pair.
+TEST_F(ServerTest, ANewRunsQueueIsServedWithoutARestart) {
+  const httplib::Headers bearer{{"Authorization", "Bearer " + kToken}};
+  auto first = Json::parse(client_->Get("/api/pairs/0", bearer)->body);
+  const std::string old_key = first["key"].get<std::string>();
+  review::ReviewQueue q;
+  q.run_label = "2026-11";
+  for (int i = 10; i < 14; ++i) q.items.push_back(Item(i, "王五"));
+  {
+    const fs::path tmp = dir_ / "link" / "review.json.tmp";
+    std::ofstream(tmp) << review::ReviewQueueJson(q);
+    fs::rename(tmp, dir_ / "link" / "review.json");
+  }
+  Json session;
+  for (int i = 0; i < 300; ++i) {
+    session = Json::parse(client_->Get("/api/session", bearer)->body);
+    if (session["run_label"] == "2026-11") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(session["run_label"], "2026-11");
+  EXPECT_EQ(session["items"], 4);
+  EXPECT_EQ(server_->queue_size(), 4);
+  EXPECT_EQ(Json::parse(client_->Get("/api/pairs/3", bearer)->body)["key"], q.items[3].key);
+  auto stale = client_->Post("/api/pairs/0/decision", bearer,
+                             Json{{"decision", "match"}, {"key", old_key}}.dump(), "application/json");
+  ASSERT_TRUE(stale);
+  EXPECT_EQ(stale->status, 409);
+  EXPECT_TRUE(Json::parse(client_->Get("/api/decisions", bearer)->body)["decisions"].empty());
+  auto fresh = client_->Post("/api/pairs/0/decision", bearer,
+                             Json{{"decision", "match"}, {"key", q.items[0].key}}.dump(), "application/json");
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->status, 200);
+}
+
 TEST(ServerMakeTest, RefusesAFolderWithoutAProject) {
   ServeOptions options;
   options.project =
