@@ -762,10 +762,10 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
       if (fixed_u[static_cast<size_t>(k)]) VL_RETURN_IF_ERROR(init.set_u(k, *fixed_u[static_cast<size_t>(k)]));
     }
     EmOptions em = settings.em;
+    if (!em.fix_u && !settings.fixed_u.empty()) {
+      return Status::InvalidArgument("link job '" + settings.name + "': fixed u needs fix_u = true");
+    }
     if (!settings.fixed_m.empty()) {
-      if (!em.fix_u && !settings.fixed_u.empty()) {
-        return Status::InvalidArgument("link job '" + settings.name + "': fixed u needs fix_u = true");
-      }
       em.fix_m.assign(static_cast<size_t>(num_k), false);
       for (int k = 0; k < num_k; ++k) em.fix_m[static_cast<size_t>(k)] = fixed_m[static_cast<size_t>(k)].has_value();
     }
@@ -822,7 +822,7 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
       result.model = init;
       result.fit.model = init;
       result.fit.converged = all_fixed;
-      result.lambda_candidates = init.lambda();
+      if (all_fixed) result.lambda_candidates = init.lambda();
     } else {
       auto fit = TrainEm(counts, init, em);
       if (!fit.ok()) return fit.status().WithContext("link job '" + settings.name + "'");

@@ -373,6 +373,15 @@ TEST(LinkerTest, FixedParametersScoreAsGiven) {
   }
   EXPECT_NE(LinkJobJson(*r).find("\"lambda_among_candidates\": 0.2"), std::string::npos);
 
+  // Fixed u cannot be kept while EM is told to learn u.
+  LinkJobSettings learn_u = s;
+  learn_u.em.fix_u = false;
+  learn_u.fixed_lambda.reset();
+  learn_u.fixed_m.clear();
+  Result<LinkJobResult> lu = RunLinkJob(learn_u, ingest);
+  ASSERT_FALSE(lu.ok());
+  EXPECT_NE(lu.status().message().find("fixed u needs fix_u = true"), std::string::npos);
+
   // A wrong number of levels names the comparison's levels.
   LinkJobSettings bad = s;
   bad.fixed_m["birth_date"] = {0.9, 0.1};
