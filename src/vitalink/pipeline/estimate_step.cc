@@ -262,6 +262,7 @@ Result<LinkageAdjustment> LinkageRatesFromJob(const link::LinkJobResult& job,
   const int64_t births_rows = ingest.sources[static_cast<size_t>(births_si)].table.num_rows();
   const int64_t births_offset = persons.offsets[static_cast<size_t>(births_si)];
   std::vector<double> partner_sum(static_cast<size_t>(births_rows), 0.0);
+  std::vector<uint8_t> has_pair(static_cast<size_t>(births_rows), 0);
   for (const link::LinkedPair& pair : job.pairs) {
     const int sa = ingest_index[static_cast<size_t>(job.records.source_index(pair.a))];
     const int sb = ingest_index[static_cast<size_t>(job.records.source_index(pair.b))];
@@ -280,17 +281,19 @@ Result<LinkageAdjustment> LinkageRatesFromJob(const link::LinkJobResult& job,
         ++out.labels_used;
       }
     }
-    partner_sum[static_cast<size_t>(job.records.source_row(birth_rec))] += p;
+    const auto row = static_cast<size_t>(job.records.source_row(birth_rec));
+    partner_sum[row] += p;
+    has_pair[row] = 1;
   }
   std::vector<double> declared, undeclared;
   for (int64_t r = 0; r < births_rows; ++r) {
     const auto row = static_cast<size_t>(r);
     const auto label = persons.labels[static_cast<size_t>(births_offset + r)];
     const double p = std::min(1.0, partner_sum[row]);
-    if (p == 0.0) continue;  // no pair here (linked, if at all, through other jobs): no evidence
+    if (!has_pair[row]) continue;  // no pair here (linked, if at all, through other jobs): no evidence
     if (has_register[static_cast<size_t>(label)]) {
-      declared.push_back(p);
-    } else {
+      declared.push_back(p);  // 0 when every pair was labelled a non-match: a certain false link
+    } else if (p > 0.0) {
       undeclared.push_back(p);
       out.expected_missed += p;
     }
