@@ -387,9 +387,16 @@ Result<MultipleSystemsEstimate> EstimateMultipleSystems(const CaptureTable& tabl
   LogLinearOptions no_profile = options.fit;
   no_profile.profile_interval = options.profile_all && options.fit.profile_interval;
   const InformationCriterion ic = options.criterion;
+  // An interior fit beats an extended (boundary) one whatever the criterion: a fitted
+  // zero matching an observed zero flatters the likelihood of a model whose
+  // parameters ran to infinity, and its interval rests on that limit. Extended fits
+  // are the estimate only where no model has a finite MLE.
+  auto preferred = [&](const LogLinearFit& a, const LogLinearFit& b) {
+    if (a.extended != b.extended) return !a.extended;
+    return a.criterion(ic) < b.criterion(ic);
+  };
   auto better = [&](const LogLinearFit& a, int current) {
-    return a.usable() &&
-           (current < 0 || a.criterion(ic) < out.fits[static_cast<size_t>(current)].criterion(ic));
+    return a.usable() && (current < 0 || preferred(a, out.fits[static_cast<size_t>(current)]));
   };
 
   const LogLinearModel all = LogLinearModel::AllTwoWay(k);
@@ -438,8 +445,7 @@ Result<MultipleSystemsEstimate> EstimateMultipleSystems(const CaptureTable& tabl
         out.fits.push_back(std::move(fit));
         const int idx = static_cast<int>(out.fits.size()) - 1;
         if (out.fits.back().usable() &&
-            (step_best < 0 || out.fits.back().criterion(ic) <
-                                  out.fits[static_cast<size_t>(step_best)].criterion(ic))) {
+            (step_best < 0 || preferred(out.fits.back(), out.fits[static_cast<size_t>(step_best)]))) {
           step_best = idx;
         }
       }
