@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "vitalink/common/citizen_id.h"
 #include "vitalink/common/csv_writer.h"
 #include "vitalink/common/date.h"
 #include "vitalink/common/file_io.h"
@@ -364,11 +365,21 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
   if (!step.settings.enabled) return step;
   const EstimateSettings& s = step.settings;
 
-  // Per person (cluster label): which lists hold a birth of the period, and where.
+  // Per person (cluster label): is it a birth of the period, which lists hold it,
+  // and where. The period is decided per person, not per record: each dated record
+  // votes in or out (a register's valid citizen ID casts a second vote with the date
+  // it encodes), so one record's date typo neither drops a list's capture (错项 is
+  // not 漏报) nor brings an older child into the period; a tie goes to "in" when the
+  // person has a birth report (reports are the period's), a report without a date
+  // votes in. A person of the period is then captured by every list holding any of
+  // its records.
   constexpr uint8_t kRegister = 1, kBirths = 2, kSurvey = 4, kOther = 8;
-  std::vector<uint8_t> lists(static_cast<size_t>(persons.num_persons), 0);
-  std::vector<uint32_t> area(static_cast<size_t>(persons.num_persons), StringPool::kNull);
-  std::vector<uint8_t> area_rank(static_cast<size_t>(persons.num_persons), 255);
+  const auto num_persons = static_cast<size_t>(persons.num_persons);
+  std::vector<uint8_t> held(num_persons, 0);
+  std::vector<int32_t> votes(num_persons, 0);  // in − out
+  std::vector<uint32_t> area(num_persons, StringPool::kNull);
+  std::vector<uint8_t> area_rank(num_persons, 255);
+  auto in_period = [&s](int32_t d) { return d >= s.period_start && d <= s.period_end; };
   for (size_t si = 0; si < ingest.sources.size(); ++si) {
     const ingest::SourceData& src = ingest.sources[si];
     const uint8_t bit = src.config.name == s.register_source ? kRegister
@@ -379,20 +390,34 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
     const uint8_t rank = bit == kRegister ? 0 : bit == kBirths ? 1 : bit == kSurvey ? 2 : 3;
     const Column* born = src.table.GetColumn("birth_date");
     const Column* code = src.table.GetColumn("area_code");
-    if (born == nullptr) continue;
+    const Column* id = src.table.GetColumn("id_number");
     for (int64_t r = 0; r < src.table.num_rows(); ++r) {
-      const int32_t d = born->date(r);
-      const bool in_period = d != kNullDate && d >= s.period_start && d <= s.period_end;
-      // A hospital report is a birth of the period even when its date is lost.
-      if (!in_period && !(bit == kBirths && d == kNullDate)) continue;
       const auto p = static_cast<size_t>(persons.labels[static_cast<size_t>(persons.offsets[si] + r)]);
-      lists[p] |= bit;
+      held[p] |= bit;
+      if (born != nullptr) {
+        const int32_t d = born->date(r);
+        if (d != kNullDate) {
+          votes[p] += in_period(d) ? 1 : -1;
+        } else if (bit == kBirths) {
+          ++votes[p];
+        }
+      }
+      if (id != nullptr && id->is_string() && !id->IsNull(r)) {
+        const CitizenIdInfo info = ParseCitizenId(ingest.pool->Get(id->string_id(r)));
+        if (info.status == IdStatus::kValid) votes[p] += in_period(info.birth_days) ? 1 : -1;
+      }
       if (code != nullptr && !code->IsNull(r) && rank < area_rank[p]) {
         area[p] = code->string_id(r);
         area_rank[p] = rank;
       }
     }
   }
+  std::vector<uint8_t> lists(num_persons, 0);
+  for (size_t p = 0; p < num_persons; ++p) {
+    const bool period = votes[p] > 0 || (votes[p] == 0 && (held[p] & kBirths) != 0);
+    if (period) lists[p] = held[p];
+  }
+  step.person_lists = lists;
   std::map<std::string, AreaBirths> by_town;
   std::map<std::string, AreaBirths> by_village;
   AreaBirths& county = step.county;

@@ -130,6 +130,10 @@ struct EstimateStep {
   EstimateSettings settings;
   LinkageAdjustment linkage;
   SurveyDomain survey;
+  /// Per person (cluster label): the lists holding it (bit 0 register, 1 births,
+  /// 2 survey, 3 any other source) when it is a birth of the period, else 0 —
+  /// the capture histories every estimate is built from.
+  std::vector<uint8_t> person_lists;
   std::vector<AreaBirths> townships;  // by code
   /// By 12-digit code, for the bulletin's drill-down. Births whose best area
   /// code names only the township (a coarse hospital code) are in their
