@@ -843,16 +843,13 @@ blocking = [
   ["mother_id_number", "year(birth_date)"],
   ["birth_date", "prefix(area_code, 9)"],
   ["pinyin(name)", "year(birth_date)"],
-  # Reports or register rows whose birth date was lost: the mother and the year of the
-  # report or registration. Scored, not trained on: its other candidates are siblings
-  # registered the same year, whom EM would learn as matches.
-  { keys = ["mother_id_number", "year(event_date)"], train = false },
+  # Reports or register rows whose birth date was lost: every child of the mother.
+  # Scored, not trained on: its other candidates are siblings, whom EM would learn as
+  # matches; the date comparison (with the date in the child's ID) tells them apart.
+  { keys = ["mother_id_number"], train = false },
 ]
 [link.columns.births]
 name = "child_name"
-event_date = "report_date"
-[link.columns.register]
-event_date = "registration_date"
 [[link.comparisons]]
 kind = "name_zh"
 column = "name"
@@ -861,12 +858,20 @@ tf = true
 [[link.comparisons]]
 kind = "exact"
 column = "sex"
+# The report's birth date against the register's, or, where the register's date
+# is lost or damaged, against the date in the child's citizen ID. A birth report
+# and the register disagree by a typo or a swap, not by months: "within a year"
+# would match a newborn to an older sibling.
 [[link.comparisons]]
-kind = "date"
-column = "birth_date"
-# A birth report and the register disagree on a birth date by a typo or a swap,
-# not by months: "within a year" would match a newborn to an older sibling.
-levels = ["exact", "day_month_swapped", "within_1_month"]
+kind = "custom"
+name = "birth_date"
+levels = [
+  "l.birth_date == r.birth_date",
+  "l.birth_date == id_birth_date(r.id_number)",
+  "year(l.birth_date) == year(r.birth_date) and month(l.birth_date) == day(r.birth_date) and day(l.birth_date) == month(r.birth_date)",
+  "abs(days_between(l.birth_date, r.birth_date)) <= 31",
+]
+labels = ["exact", "id_birth_date", "day_month_swapped", "within_1_month"]
 [[link.comparisons]]
 kind = "citizen_id"
 column = "mother_id_number"
