@@ -33,6 +33,10 @@ VerbAction AddGenerateVerb(CLI::App& app) {
   cmd->add_option("--error-scale", *scale, "Multiply every error rate (0 = clean data)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--survey-village-share", opt->survey_village_share,
+                  "Share of villages the household survey visits (1 = every village, a full third list)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--data-dir", opt->data_dir, "Directory holding areas.tsv (default: built-in)");
 
   return [cmd, opt, scale]() -> int {

@@ -407,7 +407,9 @@ TEST(SlowCoverage, TwoHundredCountiesThroughThePipeline) {
   if (std::getenv("VL_COVERAGE_RANGE") != nullptr) GTEST_SKIP() << "VL_COVERAGE_RANGE: part of the study only";
   ASSERT_EQ(s.counties, 200);
   // The targets (docs/ESTIMATION.md, "Coverage through the pipeline"):
-  // the published estimate's interval and the three-source one cover 92–98%.
+  // the published estimate's interval and the three-source one cover 92–98%. On
+  // these small counties the three-list interval covers 0.985 today, just above:
+  // a dozen births a county make the intervals conservative.
   EXPECT_GE(s.county_adjusted.coverage(), 0.92);
   EXPECT_LE(s.county_adjusted.coverage(), 0.98);
   EXPECT_EQ(s.county_three.estimated, 200);
@@ -419,6 +421,24 @@ TEST(SlowCoverage, TwoHundredCountiesThroughThePipeline) {
   EXPECT_LT(std::abs(s.county_true_rates.bias()), std::abs(s.county_plain.bias()));
   const Diagnosis& d = s.diagnosis;
   EXPECT_EQ(d.seen - s.true_births, d.erroneous + d.split_link + d.split_dup - d.merged - d.lost - d.unseen);
+}
+
+// 200 counties of 80,000–120,000 persons (about 240–360 births each in six
+// months, the size of the demo county): where the estimator is no longer made
+// conservative by a dozen births, and processing errors have room to show.
+TEST(SlowCoverage, TwoHundredCountiesOf100kPersons) {
+  if (!SlowEnabled()) GTEST_SKIP() << "set VL_SLOW_TESTS=1 (ctest -L slow)";
+  const Study s = RunStudy("100k", 200, 80000, 120000, 20263001);
+  ASSERT_FALSE(HasFatalFailure());
+  std::printf("%s", s.Table().c_str());
+  if (std::getenv("VL_COVERAGE_RANGE") != nullptr) GTEST_SKIP() << "VL_COVERAGE_RANGE: part of the study only";
+  ASSERT_EQ(s.counties, 200);
+  // The targets. Not met today (docs/ESTIMATION.md, "Measured, 2026-11-29":
+  // published 0.900, three lists 0.625): the intervals leave out clustering errors.
+  EXPECT_GE(s.county_adjusted.coverage(), 0.92);
+  EXPECT_LE(s.county_adjusted.coverage(), 0.98);
+  EXPECT_GE(s.county_three.coverage(), 0.92);
+  EXPECT_LE(s.county_three.coverage(), 0.98);
 }
 
 // 50 counties of 20,000–40,000 persons (about 65–130 births each): more births per

@@ -859,9 +859,10 @@ tf = true
 kind = "exact"
 column = "sex"
 # The report's birth date against the register's, or, where the register's date
-# is lost or damaged, against the date in the child's citizen ID. A birth report
-# and the register disagree by a typo or a swap, not by months: "within a year"
-# would match a newborn to an older sibling.
+# is lost or damaged, against the date in the child's citizen ID; where the report's
+# date is lost, the register's birth falls in the two months before the report. A
+# birth report and the register disagree by a typo or a swap, not by months:
+# "within a year" would match a newborn to an older sibling.
 [[link.comparisons]]
 kind = "custom"
 name = "birth_date"
@@ -870,8 +871,9 @@ levels = [
   "l.birth_date == id_birth_date(r.id_number)",
   "year(l.birth_date) == year(r.birth_date) and month(l.birth_date) == day(r.birth_date) and day(l.birth_date) == month(r.birth_date)",
   "abs(days_between(l.birth_date, r.birth_date)) <= 31",
+  "is_missing(l.birth_date) and days_between(r.birth_date, l.report_date) >= 0 and days_between(r.birth_date, l.report_date) <= 60",
 ]
-labels = ["exact", "id_birth_date", "day_month_swapped", "within_1_month"]
+labels = ["exact", "id_birth_date", "day_month_swapped", "within_1_month", "born_before_report"]
 [[link.comparisons]]
 kind = "citizen_id"
 column = "mother_id_number"
@@ -936,6 +938,9 @@ blocking = [
   ["birth_date", "prefix(area_code, 9)"],
   ["pinyin(mother_name)", "year(birth_date)"],
   ["pinyin(name)", "year(birth_date)"],
+  # Reports whose birth date was lost: the mother's name in the township (score only:
+  # its other candidates are the mother's older children).
+  { keys = ["pinyin(mother_name)", "prefix(area_code, 9)"], train = false },
 ]
 [link.columns.births]
 name = "child_name"
@@ -947,9 +952,15 @@ thresholds = [0.88]
 kind = "exact"
 column = "sex"
 [[link.comparisons]]
-kind = "date"
-column = "birth_date"
-levels = ["exact", "day_month_swapped", "within_1_month"]
+kind = "custom"
+name = "birth_date"
+levels = [
+  "l.birth_date == r.birth_date",
+  "year(l.birth_date) == year(r.birth_date) and month(l.birth_date) == day(r.birth_date) and day(l.birth_date) == month(r.birth_date)",
+  "abs(days_between(l.birth_date, r.birth_date)) <= 31",
+  "is_missing(l.birth_date) and days_between(r.birth_date, l.report_date) >= 0 and days_between(r.birth_date, l.report_date) <= 60",
+]
+labels = ["exact", "day_month_swapped", "within_1_month", "born_before_report"]
 [[link.comparisons]]
 kind = "name_zh"
 column = "mother_name"
