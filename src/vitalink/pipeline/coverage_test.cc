@@ -398,6 +398,19 @@ TEST(CoverageTest, TwelveSmallCountiesThroughThePipeline) {
   EXPECT_GE(s.county_true_rates.coverage(), 0.75);
 }
 
+// The issue's targets (docs/ESTIMATION.md, "Coverage through the pipeline"): the
+// published interval and the three-list one hold the truth in 92–98% of counties,
+// every county has a three-list estimate, and the diagnosis adds up.
+void ExpectIssueTargets(const Study& s) {
+  EXPECT_GE(s.county_adjusted.coverage(), 0.92);
+  EXPECT_LE(s.county_adjusted.coverage(), 0.98);
+  EXPECT_EQ(s.county_three.estimated, s.counties);
+  EXPECT_GE(s.county_three.coverage(), 0.92);
+  EXPECT_LE(s.county_three.coverage(), 0.98);
+  const Diagnosis& d = s.diagnosis;
+  EXPECT_EQ(d.seen - s.true_births, d.erroneous + d.split_link + d.split_dup - d.merged - d.lost - d.unseen);
+}
+
 // 200 counties of 3000–5000 persons; the numbers in docs/ESTIMATION.md.
 TEST(SlowCoverage, TwoHundredCountiesThroughThePipeline) {
   if (!SlowEnabled()) GTEST_SKIP() << "set VL_SLOW_TESTS=1 (ctest -L slow)";
@@ -406,21 +419,12 @@ TEST(SlowCoverage, TwoHundredCountiesThroughThePipeline) {
   std::printf("%s", s.Table().c_str());
   if (std::getenv("VL_COVERAGE_RANGE") != nullptr) GTEST_SKIP() << "VL_COVERAGE_RANGE: part of the study only";
   ASSERT_EQ(s.counties, 200);
-  // The issue's targets (docs/ESTIMATION.md, "Coverage through the pipeline"):
-  // the published estimate's interval and the three-source one cover 92–98%. On
-  // these small counties the three-list interval covers 0.985 today, just above:
-  // a dozen births a county make the intervals conservative.
-  EXPECT_GE(s.county_adjusted.coverage(), 0.92);
-  EXPECT_LE(s.county_adjusted.coverage(), 0.98);
-  EXPECT_EQ(s.county_three.estimated, 200);
-  EXPECT_GE(s.county_three.coverage(), 0.92);
-  EXPECT_LE(s.county_three.coverage(), 0.98);
-  // With the right rates the adjustment reduces the bias. (With the model's own
-  // posteriors it changes the county totals by about +0.1%: with linkage this
-  // good its doubts about declared links outweigh the links it missed.)
-  EXPECT_LT(std::abs(s.county_true_rates.bias()), std::abs(s.county_plain.bias()));
-  const Diagnosis& d = s.diagnosis;
-  EXPECT_EQ(d.seen - s.true_births, d.erroneous + d.split_link + d.split_dup - d.merged - d.lost - d.unseen);
+  // Today the three-list interval covers 0.985, just above the band: a dozen
+  // births a county make the intervals conservative (perfect processing covers
+  // 0.985 too). With linkage this good the unadjusted bias is about 0, so the
+  // adjustment has nothing to reduce here; SimulationTest asserts that it does
+  // where linkage errors are.
+  ExpectIssueTargets(s);
 }
 
 // 200 counties of 80,000–120,000 persons (about 240–360 births each in six
@@ -433,12 +437,9 @@ TEST(SlowCoverage, TwoHundredCountiesOf100kPersons) {
   std::printf("%s", s.Table().c_str());
   if (std::getenv("VL_COVERAGE_RANGE") != nullptr) GTEST_SKIP() << "VL_COVERAGE_RANGE: part of the study only";
   ASSERT_EQ(s.counties, 200);
-  // The issue's targets. Not met today (docs/ESTIMATION.md, "Measured, 2026-11-29":
-  // published 0.900, three lists 0.625): the intervals leave out clustering errors.
-  EXPECT_GE(s.county_adjusted.coverage(), 0.92);
-  EXPECT_LE(s.county_adjusted.coverage(), 0.98);
-  EXPECT_GE(s.county_three.coverage(), 0.92);
-  EXPECT_LE(s.county_three.coverage(), 0.98);
+  // Not met today (docs/ESTIMATION.md, "Measured, 2026-11-29": published 0.900,
+  // three lists 0.625): the intervals leave out clustering errors.
+  ExpectIssueTargets(s);
 }
 
 // 50 counties of 20,000–40,000 persons (about 65–130 births each): more births per
