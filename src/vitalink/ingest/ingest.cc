@@ -9,7 +9,6 @@
 #include <variant>
 
 #include <nlohmann/json.hpp>
-#include <xxhash.h>
 
 #include "vitalink/common/csv_writer.h"
 #include "vitalink/common/file_io.h"
@@ -18,6 +17,7 @@
 #include "vitalink/ingest/normalize.h"
 #include "vitalink/ingest/postgres_source.h"
 #include "vitalink/ingest/sqlite_source.h"
+#include "vitalink/store/checksum.h"
 
 namespace vitalink::ingest {
 namespace {
@@ -264,59 +264,6 @@ class PostgresRowSource final : public RowSource {
   PostgresRowReader reader_;
 };
 
-// The order-independent digest of a database source's rows (SourceSummary::
-// content_checksum): each row hashed with its field lengths, so field borders
-// cannot shift, and the 128-bit row hashes summed mod 2^128 (a multiset hash).
-class RowDigest {
- public:
-  explicit RowDigest(const std::vector<std::string>& header) {
-    const XXH128_hash_t h = Hash([&](auto&& add) {
-      for (const std::string& name : header) add(name);
-    });
-    Add(h);
-  }
-  void AddRow(const CsvRow& row) {
-    Add(Hash([&](auto&& add) {
-      for (std::string_view field : row.fields) {
-        add(field);
-        bytes_ += static_cast<int64_t>(field.size());
-      }
-    }));
-  }
-  std::string Hex() const {
-    XXH128_canonical_t canonical;
-    XXH128_canonicalFromHash(&canonical, {low_, high_});
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char byte : canonical.digest) {
-      out.push_back(kDigits[byte >> 4]);
-      out.push_back(kDigits[byte & 15]);
-    }
-    return out;
-  }
-  int64_t bytes() const { return bytes_; }
-
- private:
-  template <typename Fields>
-  XXH128_hash_t Hash(Fields&& fields) {
-    buffer_.clear();
-    fields([this](std::string_view v) {
-      const uint64_t n = v.size();
-      buffer_.append(reinterpret_cast<const char*>(&n), sizeof n);
-      buffer_.append(v);
-    });
-    return XXH3_128bits(buffer_.data(), buffer_.size());
-  }
-  void Add(XXH128_hash_t h) {
-    const uint64_t low = low_ + h.low64;
-    high_ += h.high64 + (low < low_ ? 1 : 0);
-    low_ = low;
-  }
-  std::string buffer_;
-  uint64_t low_ = 0, high_ = 0;
-  int64_t bytes_ = 0;
-};
-
 // `location` is the source's Location(), computed once per source.
 void AppendReject(std::string* out, const SourceConfig& src, const std::string& location, int64_t line,
                   std::string_view field, std::string_view reason, std::string_view raw) {
@@ -428,11 +375,11 @@ Result<SourceData> IngestSource(const SourceConfig& source, std::shared_ptr<Stri
   std::string field_list;
   std::string reason_list;
   CsvRow row;
-  std::optional<RowDigest> digest;
+  std::optional<store::RowsDigest> digest;
   if (source.path.empty()) digest.emplace(header);
   while (rows->Next(row)) {
     ++summary.rows_read;
-    if (digest) digest->AddRow(row);
+    if (digest) digest->AddRow(row.fields);
     if (!reserved) {
       reserved = true;
       if (summary.bytes > 0 && !row.raw.empty()) {

@@ -41,7 +41,7 @@ struct SourceSummary {
   std::string rejects_path;  // absolute; the file exists even when empty (header only)
   std::vector<RejectReasonCount> reasons;  // most frequent first, ties by field then kind
   std::vector<std::string> passthrough_columns;
-  /// Database sources (SQLite, PostgreSQL): a digest of what was read — XXH3-128 of the
+  /// Database sources (SQLite, PostgreSQL): a digest of what was read (store::RowsDigest) — XXH3-128 of the
   /// header plus the sum of every row's XXH3-128 over its fields — so the same rows in
   /// any order give the same value and any changed value, added or lost row changes it;
   /// 32 lower-case hex digits. `bytes` is then the bytes of all field values read.

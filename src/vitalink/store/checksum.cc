@@ -78,6 +78,42 @@ std::string TextChecksum(std::string_view text) {
   return Hex(XXH3_128bits(text.data(), text.size()));
 }
 
+namespace {
+
+// Append each field, prefixed by its length, to `buffer`.
+template <typename Fields>
+void AppendFields(const Fields& fields, std::string& buffer) {
+  buffer.clear();
+  for (std::string_view v : fields) {
+    const uint64_t n = v.size();
+    buffer.append(reinterpret_cast<const char*>(&n), sizeof n);
+    buffer.append(v);
+  }
+}
+
+}  // namespace
+
+RowsDigest::RowsDigest(std::span<const std::string> header) {
+  AppendFields(header, buffer_);
+  const XXH128_hash_t h = XXH3_128bits(buffer_.data(), buffer_.size());
+  Add(h.low64, h.high64);
+}
+
+void RowsDigest::AddRow(std::span<const std::string_view> fields) {
+  AppendFields(fields, buffer_);
+  for (std::string_view v : fields) bytes_ += static_cast<int64_t>(v.size());
+  const XXH128_hash_t h = XXH3_128bits(buffer_.data(), buffer_.size());
+  Add(h.low64, h.high64);
+}
+
+void RowsDigest::Add(uint64_t low, uint64_t high) {
+  const uint64_t sum = low_ + low;
+  high_ += high + (sum < low_ ? 1 : 0);
+  low_ = sum;
+}
+
+std::string RowsDigest::Hex() const { return store::Hex(XXH128_hash_t{low_, high_}); }
+
 Result<RunInput> DescribeInput(std::string_view name, const std::string& path) {
   VL_ASSIGN_OR_RETURN(Digest digest, HashFile(path));
   return RunInput{std::string(name), path, std::move(digest.checksum), digest.bytes};

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,31 @@ Result<std::string> FileChecksum(const std::string& path);
 /// Return the lower-case hex XXH3-128 of `text` (32 characters); equal to FileChecksum of a
 /// file holding exactly these bytes. Thread-safe.
 std::string TextChecksum(std::string_view text);
+
+/// An order-independent digest of rows (a multiset hash), for inputs without a file to
+/// checksum (a database table): each row is hashed with XXH3-128 over its fields, each
+/// field prefixed by its length so field borders cannot shift, and the row hashes are
+/// summed mod 2^128 onto the header's. The same rows in any order give the same value;
+/// a changed value, a lost or an added row another.
+///
+///   store::RowsDigest d(header);
+///   for (...) d.AddRow(fields);        // any range of string_view-convertible fields
+///   RunInput in{name, location, d.Hex(), d.bytes()};
+class RowsDigest {
+ public:
+  explicit RowsDigest(std::span<const std::string> header);
+  void AddRow(std::span<const std::string_view> fields);
+  /// 32 lower-case hex digits, the canonical big-endian form as FileChecksum.
+  std::string Hex() const;
+  /// Bytes of the field values added (not of the header).
+  int64_t bytes() const { return bytes_; }
+
+ private:
+  void Add(uint64_t low, uint64_t high);
+  std::string buffer_;
+  uint64_t low_ = 0, high_ = 0;
+  int64_t bytes_ = 0;
+};
 
 /// Return a RunInput for the file at `path`: `name`, `path`, its checksum and its size in
 /// bytes, read in one pass. Errors as FileChecksum.

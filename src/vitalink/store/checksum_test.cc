@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <unistd.h>
 
@@ -106,4 +108,27 @@ TEST_F(ChecksumTest, DirectoryIsAnError) {
 }
 
 }  // namespace
+// Rows in any order give one digest; a field border moved, a value changed or a
+// row lost give another.
+TEST(RowsDigestTest, OrderFreeButBorderAndValueSensitive) {
+  const std::vector<std::string> header = {"id", "name"};
+  auto digest = [&](std::vector<std::vector<std::string_view>> rows) {
+    RowsDigest d(header);
+    for (const auto& r : rows) d.AddRow(r);
+    return d.Hex();
+  };
+  const std::string ab = digest({{"1", "张三"}, {"2", "李四"}});
+  EXPECT_EQ(ab.size(), 32u);
+  EXPECT_EQ(digest({{"2", "李四"}, {"1", "张三"}}), ab);
+  EXPECT_NE(digest({{"1", "张三"}, {"2", "李五"}}), ab);
+  EXPECT_NE(digest({{"1", "张三"}}), ab);
+  EXPECT_NE(digest({{"12", "张三"}, {"", "李四"}}), digest({{"1", "2张三"}, {"", "李四"}}));
+  const std::vector<std::string> header2 = {"id", "name2"};
+  RowsDigest other(header2);
+  EXPECT_NE(other.Hex(), RowsDigest(header).Hex());
+  RowsDigest bytes(header);
+  bytes.AddRow(std::vector<std::string_view>{"12", "ab"});
+  EXPECT_EQ(bytes.bytes(), 4);
+}
+
 }  // namespace vitalink::store
