@@ -155,23 +155,27 @@ Json RecordJson(const ReviewRecord& r) {
               {"fields", std::move(fields)}};
 }
 
+Json ItemJson(const ReviewItem& it, bool bars_as_objects) {
+  Json bars = Json::array();
+  for (const WeightBar& b : it.waterfall) {
+    bars.push_back(bars_as_objects ? Json{{"label", b.label}, {"level", b.level}, {"weight", b.weight}}
+                                   : Json::array({b.label, b.level, b.weight}));
+  }
+  return Json{{"key", it.key},
+              {"job", it.job},
+              {"weight", it.weight},
+              {"probability", it.probability},
+              {"threshold", it.threshold},
+              {"linked", it.linked},
+              {"priority", it.priority},
+              {"a", RecordJson(it.a)},
+              {"b", RecordJson(it.b)},
+              {"waterfall", std::move(bars)}};
+}
+
 std::string ReviewQueueJson(const ReviewQueue& queue) {
   Json items = Json::array();
-  for (const ReviewItem& it : queue.items) {
-    Json bars = Json::array();
-    for (const WeightBar& b : it.waterfall)
-      bars.push_back(Json::array({b.label, b.level, b.weight}));
-    items.push_back(Json{{"key", it.key},
-                         {"job", it.job},
-                         {"weight", it.weight},
-                         {"probability", it.probability},
-                         {"threshold", it.threshold},
-                         {"linked", it.linked},
-                         {"priority", it.priority},
-                         {"a", RecordJson(it.a)},
-                         {"b", RecordJson(it.b)},
-                         {"waterfall", std::move(bars)}});
-  }
+  for (const ReviewItem& it : queue.items) items.push_back(ItemJson(it, false));
   Json j{{"format", kFormat},
          {"run_label", queue.run_label},
          {"band", Json::array({queue.options.low, queue.options.high})},

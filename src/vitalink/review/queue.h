@@ -104,6 +104,12 @@ Result<ReviewQueue> BuildReviewQueue(const ingest::IngestResult& ingest,
 /// role, record_id, line, township, township_name, fields ([name, value] pairs, in order).
 nlohmann::ordered_json RecordJson(const ReviewRecord& record);
 
+/// Return an item as the JSON object the queue file and the server's API share: key, job,
+/// weight, probability, threshold, linked, priority, a, b (RecordJson) and the waterfall —
+/// compact [label, level, weight] triples for the file, {label, level, weight} objects
+/// for the API (`bars_as_objects`).
+nlohmann::ordered_json ItemJson(const ReviewItem& item, bool bars_as_objects);
+
 /// Return the queue as JSON (format "vitalink-review-queue/1").
 std::string ReviewQueueJson(const ReviewQueue& queue);
 

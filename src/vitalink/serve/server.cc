@@ -263,21 +263,8 @@ Result<std::shared_ptr<const ReviewServer::Impl::QueueState>> ReviewServer::Impl
   for (size_t i = 0; i < state->queue.items.size(); ++i) {
     const review::ReviewItem& it = state->queue.items[i];
     state->index_by_key.emplace(it.key, i);
-    Json bars = Json::array();
-    for (const review::WeightBar& b : it.waterfall) {
-      bars.push_back(Json{{"label", b.label}, {"level", b.level}, {"weight", b.weight}});
-    }
-    Json j{{"index", i},
-           {"key", it.key},
-           {"job", it.job},
-           {"weight", it.weight},
-           {"probability", it.probability},
-           {"threshold", it.threshold},
-           {"linked", it.linked},
-           {"priority", it.priority},
-           {"a", review::RecordJson(it.a)},
-           {"b", review::RecordJson(it.b)},
-           {"waterfall", std::move(bars)}};
+    Json j{{"index", i}};
+    j.update(review::ItemJson(it, true));
     std::string text = j.dump(-1, ' ', false, Json::error_handler_t::replace);
     text.pop_back();  // the decision is appended per request: {...,"decision":...}
     state->item_json.push_back(std::move(text));
