@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -113,14 +114,19 @@ SurveyDomain EstimateSurveyDomain(const EstimateSettings& s, const ingest::Inges
     dom.note = "no survey source";
     return dom;
   }
+  // Records per village: counted per interned code first (one hash increment a
+  // row), then folded to 12-digit villages over the few distinct codes.
   auto village_counts = [&](const ingest::SourceData& src) {
     std::map<std::string, int64_t> counts;
     const Column* code = src.table.GetColumn("area_code");
     if (code == nullptr) return counts;
+    std::unordered_map<uint32_t, int64_t> per_code;
     for (int64_t r = 0; r < src.table.num_rows(); ++r) {
-      if (code->IsNull(r)) continue;
-      const std::string_view c = ingest.pool->Get(code->string_id(r));
-      if (c.size() >= 12) ++counts[std::string(c.substr(0, 12))];
+      if (!code->IsNull(r)) ++per_code[code->string_id(r)];
+    }
+    for (const auto& [id, n] : per_code) {
+      const std::string_view c = ingest.pool->Get(id);
+      if (c.size() >= 12) counts[std::string(c.substr(0, 12))] += n;
     }
     return counts;
   };
