@@ -192,17 +192,22 @@ void BM_BlockAndCompare6(benchmark::State& state) {
 }
 BENCHMARK(BM_BlockAndCompare6)->ArgName("latin")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
+// Time comparison `k` of `cmp` over the fixture's pairs; items are pairs.
+void TimeCompareOne(benchmark::State& state, const Fixture& fx, const Comparator& cmp, int k) {
+  uint64_t checksum = 0;
+  for (auto _ : state) {
+    for (const auto& [a, b] : fx.pairs) checksum += cmp.CompareOne(k, a, b);
+    benchmark::DoNotOptimize(checksum);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(fx.pairs.size()));
+}
+
 void BM_CompareOnly(benchmark::State& state) {
   Fixture& fx = GetFixture(state.range(1) != 0);
   Result<Comparator> cmp = Comparator::Make(*fx.rs, SixFields());
   VL_CHECK(cmp.ok());
   const int k = static_cast<int>(state.range(0));
-  uint64_t checksum = 0;
-  for (auto _ : state) {
-    for (const auto& [a, b] : fx.pairs) checksum += cmp->CompareOne(k, a, b);
-    benchmark::DoNotOptimize(checksum);
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(fx.pairs.size()));
+  TimeCompareOne(state, fx, *cmp, k);
   state.SetLabel(cmp->name(k));
 }
 BENCHMARK(BM_CompareOnly)
@@ -224,12 +229,7 @@ void BM_CompareArrayIntersect(benchmark::State& state) {
   f.thresholds = {1, 2};
   Result<Comparator> cmp = Comparator::Make(*fx.rs, {ParsedSpec(f)});
   VL_CHECK(cmp.ok());
-  uint64_t checksum = 0;
-  for (auto _ : state) {
-    for (const auto& [a, b] : fx.pairs) checksum += cmp->CompareOne(0, a, b);
-    benchmark::DoNotOptimize(checksum);
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(fx.pairs.size()));
+  TimeCompareOne(state, fx, *cmp, 0);
 }
 BENCHMARK(BM_CompareArrayIntersect)->ArgName("latin")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
@@ -247,12 +247,7 @@ void BM_CompareCustom(benchmark::State& state) {
   Fixture& fx = GetFixture(false);
   Result<Comparator> cmp = Comparator::Make(*fx.rs, {ParsedSpec(CustomFields(static_cast<int>(state.range(0))))});
   VL_CHECK(cmp.ok());
-  uint64_t checksum = 0;
-  for (auto _ : state) {
-    for (const auto& [a, b] : fx.pairs) checksum += cmp->CompareOne(0, a, b);
-    benchmark::DoNotOptimize(checksum);
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(fx.pairs.size()));
+  TimeCompareOne(state, fx, *cmp, 0);
 }
 BENCHMARK(BM_CompareCustom)->ArgName("levels")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
