@@ -8,6 +8,7 @@
 
 #include "vitalink/common/csv_writer.h"
 #include "vitalink/common/file_io.h"
+#include "vitalink/common/random.h"
 
 namespace vitalink::cluster {
 namespace {
@@ -85,6 +86,57 @@ Result<Persons> BuildPersons(const ingest::IngestResult& ingest,
   VL_ASSIGN_OR_RETURN(p.person_ids, AssignPersonIds(p.labels, key));
   p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return p;
+}
+
+Result<PersonDraws> PersonDraws::Make(const ingest::IngestResult& ingest,
+                                      std::span<const link::LinkJobResult> jobs,
+                                      const PersonOptions& options, const std::string& held_job) {
+  PersonDraws d;
+  std::vector<int64_t> offsets;
+  for (size_t s = 0; s < ingest.sources.size(); ++s) {
+    offsets.push_back(d.num_records_);
+    d.num_records_ += ingest.sources[s].table.num_rows();
+    d.source_of_.insert(d.source_of_.end(), static_cast<size_t>(ingest.sources[s].table.num_rows()),
+                        static_cast<int32_t>(s));
+  }
+  bool one_to_one = false;
+  for (const link::LinkJobResult& job : jobs) {
+    one_to_one = one_to_one || job.settings.one_to_one;
+    const std::vector<int32_t> src = JobSourceIndex(ingest, job);
+    const bool held = !held_job.empty() && job.settings.name == held_job;
+    for (const link::LinkedPair& lp : job.pairs) {
+      if (held && lp.probability < job.settings.match_threshold) continue;
+      int64_t a = offsets[static_cast<size_t>(src[static_cast<size_t>(job.records.source_index(lp.a))])] +
+                  job.records.source_row(lp.a);
+      int64_t b = offsets[static_cast<size_t>(src[static_cast<size_t>(job.records.source_index(lp.b))])] +
+                  job.records.source_row(lp.b);
+      if (a > b) std::swap(a, b);
+      // A held pair is joined in every draw (probability 1; its weight keeps its
+      // place in the one-to-one order).
+      const double p = held ? 1.0 : lp.probability;
+      d.pairs_.push_back({a, b, lp.weight, p});
+      d.uncertain_ += p > 0.0 && p < 1.0;
+    }
+  }
+  d.options_.threshold = 0.0;
+  d.options_.mode = LinkMode::kLinkAndDedupe;
+  d.options_.one_to_one = one_to_one;
+  d.options_.refuse_weak_bridges = options.refuse_weak_bridges;
+  d.options_.bridges = options.bridges;
+  d.constraints_ = options.constraints;
+  return d;
+}
+
+Result<std::vector<int64_t>> PersonDraws::Draw(uint64_t seed, uint64_t draw) const {
+  // One stream per draw; the pairs in their fixed order consume one number each.
+  Xoshiro256 rng(seed, 0x50455253ULL + draw);
+  std::vector<ScoredPair> accepted;
+  accepted.reserve(pairs_.size());
+  for (const ScoredPair& p : pairs_) {
+    if (rng.NextDouble() < p.probability) accepted.push_back(p);
+  }
+  VL_ASSIGN_OR_RETURN(Clustering c, Cluster(num_records_, accepted, options_, source_of_, constraints_));
+  return std::move(c.labels);
 }
 
 Result<JobMetrics> EvaluateJob(const link::LinkJobResult& job) {

@@ -49,6 +49,39 @@ struct Persons {
 Result<Persons> BuildPersons(const ingest::IngestResult& ingest,
                              std::span<const link::LinkJobResult> jobs, const PersonOptions& options);
 
+/// Persons drawn under the linkage model's uncertainty, for the variance of
+/// what is counted from them (docs/ESTIMATION.md, "Clustering uncertainty").
+/// In a draw every kept pair of every job joins its two records with its match
+/// probability, independently, instead of when it clears its job's threshold;
+/// the accepted pairs are then clustered exactly as BuildPersons clusters
+/// (one-to-one by descending weight, the review's constraints, weak bridges).
+/// Draw d of seed s is the same whatever else runs, on any thread.
+///
+/// The pairs of the job named `held_job`, when given, keep the run's decision
+/// (joined when at or above the job's threshold) in every draw: its linkage
+/// errors are then accounted for elsewhere (the Ding–Fienberg adjustment).
+///
+///   VL_ASSIGN_OR_RETURN(PersonDraws draws, PersonDraws::Make(ingest, jobs, options));
+///   VL_ASSIGN_OR_RETURN(std::vector<int64_t> labels, draws.Draw(seed, 0));
+class PersonDraws {
+ public:
+  static Result<PersonDraws> Make(const ingest::IngestResult& ingest,
+                                  std::span<const link::LinkJobResult> jobs, const PersonOptions& options,
+                                  const std::string& held_job = {});
+  /// Dense person labels per global record (as Persons::labels) for draw `draw`.
+  Result<std::vector<int64_t>> Draw(uint64_t seed, uint64_t draw) const;
+  /// Pairs whose probability is strictly between 0 and 1 (the ones a draw can flip).
+  int64_t uncertain_pairs() const { return uncertain_; }
+
+ private:
+  int64_t num_records_ = 0;
+  std::vector<int32_t> source_of_;
+  std::vector<ScoredPair> pairs_;  // every kept pair, global indices
+  ClusterOptions options_;
+  Constraints constraints_;
+  int64_t uncertain_ = 0;
+};
+
 struct JobMetrics {
   std::string job;
   int64_t records = 0;
