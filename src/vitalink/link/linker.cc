@@ -148,7 +148,7 @@ class SettingsParser {
         {"name", "mode", "sources", "columns", "blocking", "comparisons", "comparisons_preset",
          "max_block_size", "u_sample_pairs", "initial_lambda", "em_max_iterations",
          "em_tolerance", "fix_u", "keep_probability", "match_threshold", "one_to_one", "threads",
-         "nonmatch", "model", "fixed"},
+         "nonmatch", "model", "fixed", "cannot_link"},
         ctx));
     LinkJobSettings job;
     job.seed = config_.seed;
@@ -255,6 +255,16 @@ class SettingsParser {
     VL_ASSIGN_OR_RETURN(job.nonmatch, Str(t, "nonmatch", ctx, job.nonmatch));
     if (job.nonmatch != "random_pairs" && job.nonmatch != "per_rule") {
       return Error(t.get("nonmatch"), ctx + ".nonmatch: expected \"random_pairs\" or \"per_rule\"");
+    }
+    VL_ASSIGN_OR_RETURN(std::string cannot_link, Str(t, "cannot_link", ctx));
+    if (!cannot_link.empty()) {
+      SpecFields f;
+      f.name = "cannot_link";
+      f.kind = "custom";
+      f.levels = {cannot_link};
+      auto spec = ParseComparisonSpec(f);
+      if (!spec.ok()) return Error(t.get("cannot_link"), ctx + ".cannot_link: " + spec.status().message());
+      job.cannot_link = std::move(*spec);
     }
     VL_ASSIGN_OR_RETURN(std::string model, Str(t, "model", ctx));
     if (!model.empty()) {
@@ -596,6 +606,10 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
     columns.insert(columns.end(), read.begin(), read.end());
     VL_RETURN_IF_ERROR(CollectExprColumns(c.tf_column, columns));
   }
+  if (settings.cannot_link) {
+    VL_ASSIGN_OR_RETURN(std::vector<std::string> read, ComparisonColumns(*settings.cannot_link));
+    columns.insert(columns.end(), read.begin(), read.end());
+  }
   auto rs = RecordSet::Make(sources, columns, renames);
   if (!rs.ok()) return rs.status().WithContext("link job '" + settings.name + "'");
   result.records = std::move(*rs);
@@ -618,6 +632,19 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
   auto comparator_or = Comparator::Make(records, settings.comparisons);
   if (!comparator_or.ok()) return comparator_or.status().WithContext("link job '" + settings.name + "'");
   const Comparator& comparator = *comparator_or;
+  // `cannot_link` as a comparator of one custom condition: level 1 = refused.
+  std::optional<Comparator> refuse;
+  if (settings.cannot_link) {
+    auto r = Comparator::Make(records, {*settings.cannot_link});
+    if (!r.ok()) return r.status().WithContext("link job '" + settings.name + "': cannot_link");
+    refuse = std::move(*r);
+  }
+  auto refused = [&refuse](int64_t a, int64_t b) {
+    if (!refuse) return false;
+    uint8_t g = 0;
+    refuse->Compare(a, b, &g);
+    return g == 1;
+  };
   result.seconds.blocking = SecondsSince(t0);
 
   // The model's shape, with term-frequency tables for tf comparisons.
@@ -797,6 +824,7 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
         const std::vector<int>& off = decided[static_cast<size_t>(rule)];
         const bool trains = blocker.rule(rule).train;
         blocker.ForEachPairInBlocksWithCover(block, block + 1, [&](int64_t a, int64_t b, bool covered) {
+          if (refused(a, b)) return;  // a known non-match: not what m describes
           comparator.Compare(a, b, gamma.data());
           if (!covered) cand.Add(gamma.data());
           for (int k : off) gamma[static_cast<size_t>(k)] = kGammaNull;
@@ -931,6 +959,7 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
   std::vector<std::vector<LinkedPair>> chunk_pairs(chunks.size());
   std::vector<std::vector<int64_t>> chunk_hist(chunks.size(), std::vector<int64_t>(kHistBins, 0));
   std::vector<int64_t> chunk_true(chunks.size(), 0);
+  std::vector<int64_t> chunk_refused(chunks.size(), 0);
   const std::vector<int64_t>& entity = result.entity;
   const double keep = settings.keep_probability;
   ParallelChunks(chunks.size(), threads, [&](size_t c, int) {
@@ -941,6 +970,10 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
     for (int64_t block = chunks[c].first; block < chunks[c].second; ++block) {
     const int rule = blocker.block_rule(block);
     blocker.ForEachPairInBlocks(block, block + 1, [&](int64_t a, int64_t b) {
+      if (refused(a, b)) {
+        ++chunk_refused[c];
+        return;
+      }
       comparator.Compare(a, b, gamma.data());
       for (int k = 0; k < num_k; ++k) {
         if (const auto* v = tf_values[static_cast<size_t>(k)]) {
@@ -970,6 +1003,7 @@ Result<LinkJobResult> RunLinkJob(const LinkJobSettings& settings, const ingest::
     for (int64_t t : chunk_true) result.true_candidate_pairs += t;
   }
   for (size_t c = 0; c < chunks.size(); ++c) {
+    result.cannot_link_pairs += chunk_refused[c];
     result.pairs.insert(result.pairs.end(), chunk_pairs[c].begin(), chunk_pairs[c].end());
     for (int i = 0; i < kHistBins; ++i) result.weight_histogram[static_cast<size_t>(i)] += chunk_hist[c][static_cast<size_t>(i)];
   }
@@ -984,6 +1018,10 @@ std::string LinkJobJson(const LinkJobResult& r) {
   j["sources"] = r.settings.sources;
   j["records"] = r.records.size();
   j["candidate_pairs"] = r.candidate_pairs;
+  if (r.settings.cannot_link) {
+    j["cannot_link"] = r.settings.cannot_link->conditions.front();
+    j["cannot_link_pairs"] = r.cannot_link_pairs;
+  }
   j["lambda_among_candidates"] = r.lambda_candidates;
   j["nonmatch"] = r.settings.nonmatch;
   if (!r.settings.model_path.empty()) j["model_loaded_from"] = r.settings.model_path;

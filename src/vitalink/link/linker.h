@@ -74,6 +74,12 @@ struct LinkJobSettings {
   std::map<std::string, std::vector<double>> fixed_m;
   std::map<std::string, std::vector<double>> fixed_u;
   std::optional<double> fixed_lambda;
+  /// `cannot_link`: a condition over the pair in the rule language (l.x, r.x;
+  /// docs/RULES.md) that no true match meets — two register rows with different
+  /// valid ID numbers and different names are two persons, however much else
+  /// they share (twins). A candidate pair meeting it is neither trained on nor
+  /// kept, so no clustering joins it. Held as a one-condition custom comparison.
+  std::optional<ComparisonSpec> cannot_link;
   uint64_t seed = 1;
   int threads = 0;  // 0 = all cores
 };
@@ -111,6 +117,7 @@ struct LinkJobResult {
   std::vector<std::vector<std::vector<double>>> rule_u;
   int64_t u_pairs_sampled = 0;
   int64_t candidate_pairs = 0;
+  int64_t cannot_link_pairs = 0;          // candidates refused by `cannot_link`
   std::vector<LinkedPair> pairs;          // probability >= keep_probability, canonical order
   /// With truth: the record set's entity per record (-1 unknown) and the
   /// candidate pairs that are true matches (the blocking recall ceiling's numerator).

@@ -293,6 +293,60 @@ TEST(LinkerTest, ScoreOnlyBlockingRuleDoesNotTrain) {
 }
 
 
+// cannot_link: candidate pairs meeting the condition are neither trained on nor
+// kept; the rest score as before. Parsed from TOML with errors that name it.
+TEST(LinkerTest, CannotLinkRefusesPairsMeetingTheCondition) {
+  const ingest::IngestResult ingest = MakeRegister();
+  const LinkJobSettings plain = DedupeSettings();
+  LinkJobSettings refusing = plain;
+  SpecFields f;
+  f.name = "cannot_link";
+  f.kind = "custom";
+  f.levels = {"l.name != r.name"};
+  auto spec = ParseComparisonSpec(f);
+  ASSERT_TRUE(spec.ok());
+  refusing.cannot_link = *spec;
+  Result<LinkJobResult> a = RunLinkJob(plain, ingest);
+  Result<LinkJobResult> b = RunLinkJob(refusing, ingest);
+  ASSERT_TRUE(a.ok() && b.ok()) << b.status().ToString();
+  const Table& table = ingest.sources[0].table;
+  const Column& name = *table.GetColumn("name");
+  auto same_name = [&](const LinkJobResult& r, const LinkedPair& p) {
+    return name.string_id(r.records.source_row(p.a)) == name.string_id(r.records.source_row(p.b));
+  };
+  int64_t kept_differing = 0;
+  for (const LinkedPair& p : a->pairs) kept_differing += !same_name(*a, p);
+  ASSERT_GT(kept_differing, 0);  // without the condition, pairs with two names are kept
+  for (const LinkedPair& p : b->pairs) EXPECT_TRUE(same_name(*b, p));
+  EXPECT_GT(b->cannot_link_pairs, 0);
+  EXPECT_EQ(a->cannot_link_pairs, 0);
+  EXPECT_NE(LinkJobJson(*b).find("\"cannot_link\": \"l.name != r.name\""), std::string::npos);
+
+  auto parsed = ParseJobs(R"toml(
+[[link]]
+name = "dedupe"
+blocking = ["birth_date"]
+cannot_link = "l.name != r.name and l.birth_date == r.birth_date"
+[[link.comparisons]]
+kind = "exact"
+column = "name"
+)toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_TRUE((*parsed)[0].cannot_link.has_value());
+  EXPECT_EQ((*parsed)[0].cannot_link->conditions.front(), "l.name != r.name and l.birth_date == r.birth_date");
+  auto bad = ParseJobs(R"toml(
+[[link]]
+name = "dedupe"
+blocking = ["birth_date"]
+cannot_link = "l.name !="
+[[link.comparisons]]
+kind = "exact"
+column = "name"
+)toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("cannot_link"), std::string::npos) << bad.status().ToString();
+}
+
 TEST(LinkSettingsTest, FixedParameters) {
   constexpr const char* kJob = R"toml(
 [[link]]

@@ -801,6 +801,10 @@ constexpr std::string_view kLinkJobs = R"TOML(
 name = "register_dedupe"
 mode = "dedupe"
 sources = ["register"]
+# Twins share the mother, the day, the household and the village: under the
+# model's independence they look like one child registered twice. Two different
+# valid ID numbers with different names or birth dates are two persons.
+cannot_link = "id_valid(l.id_number) and id_valid(r.id_number) and length(l.id_number) == 18 and length(r.id_number) == 18 and l.id_number != r.id_number and (l.name != r.name or id_birth_date(l.id_number) != id_birth_date(r.id_number))"
 blocking = [
   ["id_number"],
   ["pinyin(name)", "birth_date"],
