@@ -1,10 +1,12 @@
 #include "vitalink/pipeline/estimate_step.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -74,11 +76,23 @@ nlohmann::ordered_json AreaJson(const AreaBirths& a) {
     j["register_completeness_interval"] = {a.dse.completeness1_interval.lower,
                                            a.dse.completeness1_interval.upper};
     if (!a.dse.note.empty()) j["note"] = a.dse.note;
+    if (a.published_spread.draws > 0) {
+      j["clustering"] = {{"draws", a.published_spread.draws},
+                         {"mean", a.published_spread.mean},
+                         {"sd", std::sqrt(a.published_spread.variance)},
+                         {"linkage_job_held", a.adjusted}};
+    }
     nlohmann::ordered_json u;
     u["estimated_births"] = a.unadjusted.chapman;
     u["interval"] = {a.unadjusted.interval.lower, a.unadjusted.interval.upper};
     u["interval_method"] = IntervalMethodName(a.unadjusted.method);
     u["register_completeness"] = a.unadjusted.completeness1;
+    if (a.draw_spread.draws > 0) {
+      u["clustering"] = {{"draws", a.draw_spread.draws},
+                         {"mean", a.draw_spread.mean},
+                         {"sd", std::sqrt(a.draw_spread.variance)},
+                         {"interval", {a.widened.lower, a.widened.upper}}};
+    }
     j["unadjusted"] = std::move(u);
   }
   if (a.true_births) j["true_births"] = *a.true_births;
@@ -97,6 +111,123 @@ const link::LinkJobResult* FindRegisterBirthsJob(std::span<const link::LinkJobRe
     }
   }
   return nullptr;
+}
+
+constexpr uint8_t kRegister = 1, kBirths = 2, kSurvey = 4, kOther = 8;
+
+// What each record tells about its person: the list it is in, its vote on the
+// period (in − out), and its area code with the rank of its source (the
+// register says best where a person lives, then the birth report). Computed
+// once per run; a clustering — the run's or a draw's — then only adds them up.
+// Indexed by global record (Persons::offsets[source] + row).
+struct RecordFacts {
+  std::vector<uint8_t> bit;
+  std::vector<int8_t> vote;
+  std::vector<uint32_t> area;
+  std::vector<uint8_t> rank;
+};
+
+RecordFacts CollectRecordFacts(const EstimateSettings& s, const ingest::IngestResult& ingest) {
+  RecordFacts f;
+  auto in_period = [&s](int32_t d) { return d >= s.period_start && d <= s.period_end; };
+  for (const ingest::SourceData& src : ingest.sources) {
+    const uint8_t bit = src.config.name == s.register_source ? kRegister
+                        : src.config.name == s.births_source ? kBirths
+                        : src.config.name == s.survey_source ? kSurvey
+                                                             : kOther;
+    const uint8_t rank = bit == kRegister ? 0 : bit == kBirths ? 1 : bit == kSurvey ? 2 : 3;
+    const Column* born = src.table.GetColumn("birth_date");
+    const Column* code = src.table.GetColumn("area_code");
+    const Column* id = src.table.GetColumn("id_number");
+    for (int64_t r = 0; r < src.table.num_rows(); ++r) {
+      int vote = 0;  // −2 … 2
+      if (born != nullptr) {
+        const int32_t d = born->date(r);
+        if (d != kNullDate) {
+          vote += in_period(d) ? 1 : -1;
+        } else if (bit == kBirths) {
+          ++vote;
+        }
+      }
+      if (id != nullptr && id->is_string() && !id->IsNull(r)) {
+        const CitizenIdInfo info = ParseCitizenId(ingest.pool->Get(id->string_id(r)));
+        if (info.status == IdStatus::kValid) vote += in_period(info.birth_days) ? 1 : -1;
+      }
+      f.bit.push_back(bit);
+      f.vote.push_back(static_cast<int8_t>(vote));
+      const bool coded = code != nullptr && !code->IsNull(r);
+      f.area.push_back(coded ? code->string_id(r) : StringPool::kNull);
+      f.rank.push_back(coded ? rank : 255);
+    }
+  }
+  return f;
+}
+
+// Per person of a clustering: the lists holding it when it is a birth of the
+// period (else 0), and its best area code.
+struct PersonFacts {
+  std::vector<uint8_t> lists;
+  std::vector<uint32_t> area;
+};
+
+PersonFacts AddUpPersons(const RecordFacts& f, std::span<const int64_t> labels, int64_t num_persons) {
+  const auto n = static_cast<size_t>(num_persons);
+  std::vector<uint8_t> held(n, 0), area_rank(n, 255);
+  std::vector<int32_t> votes(n, 0);
+  PersonFacts out;
+  out.area.assign(n, StringPool::kNull);
+  for (size_t r = 0; r < labels.size(); ++r) {
+    const auto p = static_cast<size_t>(labels[r]);
+    held[p] |= f.bit[r];
+    votes[p] += f.vote[r];
+    if (f.rank[r] < area_rank[p]) {
+      area_rank[p] = f.rank[r];
+      out.area[p] = f.area[r];
+    }
+  }
+  out.lists.assign(n, 0);
+  for (size_t p = 0; p < n; ++p) {
+    const bool period = votes[p] > 0 || (votes[p] == 0 && (held[p] & kBirths) != 0);
+    if (period) out.lists[p] = held[p];
+  }
+  return out;
+}
+
+// Capture histories (index = lists & 7) per area of one clustering: the county
+// under `county`, townships by 9-digit code ("unknown" without one), villages by
+// 12-digit code, and the surveyed villages together under "survey".
+std::unordered_map<std::string, std::array<int64_t, 8>> AreaHistories(
+    const PersonFacts& pf, const StringPool& pool, const std::string& county,
+    const std::vector<std::string>& survey_villages) {
+  std::unordered_map<std::string, std::array<int64_t, 8>> out;
+  for (size_t p = 0; p < pf.lists.size(); ++p) {
+    const uint8_t h = pf.lists[p] & 7;
+    if (h == 0) continue;
+    ++out[county][h];
+    std::string_view c;
+    if (pf.area[p] != StringPool::kNull) c = pool.Get(pf.area[p]);
+    ++out[c.size() >= 9 ? std::string(c.substr(0, 9)) : std::string("unknown")][h];
+    if (c.size() >= 12) {
+      const std::string_view v = c.substr(0, 12);
+      ++out[std::string(v)][h];
+      if (std::binary_search(survey_villages.begin(), survey_villages.end(), v)) ++out["survey"][h];
+    }
+  }
+  return out;
+}
+
+// The unadjusted Chapman estimate's spread over the draws and its widened interval.
+void SpreadOverDraws(AreaBirths& a) {
+  if (!a.has_estimate) return;
+  std::vector<double> est;
+  for (const auto& h : a.draw_histories) {
+    const auto n1 = static_cast<double>(h[1] + h[3] + h[5] + h[7]);
+    const auto n2 = static_cast<double>(h[2] + h[3] + h[6] + h[7]);
+    const auto m = static_cast<double>(h[3] + h[7]);
+    est.push_back((n1 + 1.0) * (n2 + 1.0) / (m + 1.0) - 1.0);
+  }
+  a.draw_spread = estimate::SpreadOf(est);
+  a.widened = estimate::WidenInterval(a.unadjusted.chapman, a.unadjusted.interval, a.draw_spread);
 }
 
 // The villages the survey visited and, over them, the three-source estimate
@@ -193,6 +324,14 @@ Result<EstimateSettings> ParseEstimateSettings(const ingest::ProjectConfig& conf
   };
   for (const auto& [key, node] : *t) {
     const std::string k(key.str());
+    if (k == "linkage_draws") {
+      const auto v = node.value<int64_t>();
+      if (!node.is_integer() || !v || *v < 0 || *v > 1000) {
+        return Status::InvalidArgument(where(&node) + ": estimate.linkage_draws: expected an integer 0-1000");
+      }
+      s.linkage_draws = static_cast<int>(*v);
+      continue;
+    }
     if (!node.is_string()) return Status::InvalidArgument(where(&node) + ": estimate." + k + ": expected a string");
     const std::string v = node.as_string()->get();
     if (k == "period_start" || k == "period_end") {
@@ -212,7 +351,8 @@ Result<EstimateSettings> ParseEstimateSettings(const ingest::ProjectConfig& conf
       s.adjust_linkage = v == "model";
     } else {
       return Status::InvalidArgument(where(&node) + ": estimate: unknown key '" + k +
-                                     "' (known: period_start, period_end, register, births, survey, linkage_adjustment)");
+                                     "' (known: period_start, period_end, register, births, survey, linkage_adjustment, "
+                                     "linkage_draws)");
     }
   }
   if (s.period_start == 0 || s.period_end == 0 || s.period_end < s.period_start) {
@@ -372,57 +512,17 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
   const EstimateSettings& s = step.settings;
 
   // Per person (cluster label): is it a birth of the period, which lists hold it,
-  // and where. The period is decided per person, not per record: each dated record
-  // votes in or out (a register's valid citizen ID casts a second vote with the date
-  // it encodes), so one record's date typo neither drops a list's capture (错项 is
-  // not 漏报) nor brings an older child into the period; a tie goes to "in" when the
-  // person has a birth report (reports are the period's), a report without a date
-  // votes in. A person of the period is then captured by every list holding any of
-  // its records.
-  constexpr uint8_t kRegister = 1, kBirths = 2, kSurvey = 4, kOther = 8;
-  const auto num_persons = static_cast<size_t>(persons.num_persons);
-  std::vector<uint8_t> held(num_persons, 0);
-  std::vector<int32_t> votes(num_persons, 0);  // in − out
-  std::vector<uint32_t> area(num_persons, StringPool::kNull);
-  std::vector<uint8_t> area_rank(num_persons, 255);
-  auto in_period = [&s](int32_t d) { return d >= s.period_start && d <= s.period_end; };
-  for (size_t si = 0; si < ingest.sources.size(); ++si) {
-    const ingest::SourceData& src = ingest.sources[si];
-    const uint8_t bit = src.config.name == s.register_source ? kRegister
-                        : src.config.name == s.births_source ? kBirths
-                        : src.config.name == s.survey_source ? kSurvey
-                                                             : kOther;
-    // Where a person lives: the register says best, then the birth report.
-    const uint8_t rank = bit == kRegister ? 0 : bit == kBirths ? 1 : bit == kSurvey ? 2 : 3;
-    const Column* born = src.table.GetColumn("birth_date");
-    const Column* code = src.table.GetColumn("area_code");
-    const Column* id = src.table.GetColumn("id_number");
-    for (int64_t r = 0; r < src.table.num_rows(); ++r) {
-      const auto p = static_cast<size_t>(persons.labels[static_cast<size_t>(persons.offsets[si] + r)]);
-      held[p] |= bit;
-      if (born != nullptr) {
-        const int32_t d = born->date(r);
-        if (d != kNullDate) {
-          votes[p] += in_period(d) ? 1 : -1;
-        } else if (bit == kBirths) {
-          ++votes[p];
-        }
-      }
-      if (id != nullptr && id->is_string() && !id->IsNull(r)) {
-        const CitizenIdInfo info = ParseCitizenId(ingest.pool->Get(id->string_id(r)));
-        if (info.status == IdStatus::kValid) votes[p] += in_period(info.birth_days) ? 1 : -1;
-      }
-      if (code != nullptr && !code->IsNull(r) && rank < area_rank[p]) {
-        area[p] = code->string_id(r);
-        area_rank[p] = rank;
-      }
-    }
-  }
-  std::vector<uint8_t> lists(num_persons, 0);
-  for (size_t p = 0; p < num_persons; ++p) {
-    const bool period = votes[p] > 0 || (votes[p] == 0 && (held[p] & kBirths) != 0);
-    if (period) lists[p] = held[p];
-  }
+  // and where (RecordFacts, AddUpPersons). The period is decided per person, not
+  // per record: each dated record votes in or out (a register's valid citizen ID
+  // casts a second vote with the date it encodes), so one record's date typo
+  // neither drops a list's capture (错项 is not 漏报) nor brings an older child
+  // into the period; a tie goes to "in" when the person has a birth report
+  // (reports are the period's), a report without a date votes in. A person of
+  // the period is then captured by every list holding any of its records.
+  const RecordFacts facts = CollectRecordFacts(s, ingest);
+  const PersonFacts person_facts = AddUpPersons(facts, persons.labels, persons.num_persons);
+  const std::vector<uint8_t>& lists = person_facts.lists;
+  const std::vector<uint32_t>& area = person_facts.area;
   step.person_lists = lists;
   std::map<std::string, AreaBirths> by_town;
   std::map<std::string, AreaBirths> by_village;
@@ -520,11 +620,112 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
     step.villages.push_back(a);
   }
 
+  // Clustering uncertainty (docs/ESTIMATION.md): the persons drawn again from the
+  // pair posteriors, each draw's capture histories per area, and every estimate's
+  // spread over the draws widening its interval.
+  if (s.linkage_draws > 0 && !inputs.link_jobs.empty()) {
+    const auto draws_start = std::chrono::steady_clock::now();
+    std::vector<AreaBirths*> areas{&county};
+    for (AreaBirths& a : step.townships) areas.push_back(&a);
+    for (AreaBirths& a : step.villages) areas.push_back(&a);
+    const std::string county_key = "county";
+    const int threads = std::clamp(inputs.threads > 0 ? inputs.threads
+                                                      : static_cast<int>(std::thread::hardware_concurrency()),
+                                   1, s.linkage_draws);
+    using Histories = std::unordered_map<std::string, std::array<int64_t, 8>>;
+    // Draws are independent: each thread takes the next draw index and keeps its
+    // histories by index, so the result does not depend on the thread count.
+    auto run_draws = [&](const std::string& held_job) -> Result<std::vector<Histories>> {
+      VL_ASSIGN_OR_RETURN(cluster::PersonDraws draws,
+                          cluster::PersonDraws::Make(ingest, inputs.link_jobs, inputs.person_options, held_job));
+      std::vector<Result<Histories>> per_draw(static_cast<size_t>(s.linkage_draws), Histories{});
+      std::atomic<int> next{0};
+      auto work = [&] {
+        for (int d = next.fetch_add(1); d < s.linkage_draws; d = next.fetch_add(1)) {
+          auto labels = draws.Draw(config.seed, static_cast<uint64_t>(d));
+          if (!labels.ok()) {
+            per_draw[static_cast<size_t>(d)] = labels.status();
+            continue;
+          }
+          const int64_t n = labels->empty() ? 0 : *std::max_element(labels->begin(), labels->end()) + 1;
+          per_draw[static_cast<size_t>(d)] =
+              AreaHistories(AddUpPersons(facts, *labels, n), *ingest.pool, county_key, step.survey.villages);
+        }
+      };
+      std::vector<std::thread> pool;
+      for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+      work();
+      for (std::thread& t : pool) t.join();
+      std::vector<Histories> out;
+      for (auto& r : per_draw) {
+        VL_RETURN_IF_ERROR(r.status());
+        out.push_back(std::move(*r));
+      }
+      return out;
+    };
+    auto cells = [](const Histories& hist, const std::string& key) {
+      const auto it = hist.find(key);
+      return it == hist.end() ? std::array<int64_t, 8>{} : it->second;
+    };
+    auto key_of = [&](const AreaBirths* a) { return a == &county ? county_key : a->code; };
+    // Every decision drawn: the unadjusted estimates and the three lists.
+    VL_ASSIGN_OR_RETURN(std::vector<Histories> all, run_draws(""));
+    for (const Histories& hist : all) {
+      for (AreaBirths* a : areas) a->draw_histories.push_back(cells(hist, key_of(a)));
+      step.survey.draw_histories.push_back(cells(hist, "survey"));
+    }
+    for (AreaBirths* a : areas) SpreadOverDraws(*a);
+    if (step.survey.has_estimate) {
+      auto three = EstimateThreeLists(step.survey.histories, step.survey.draw_histories);
+      if (three.ok()) {
+        step.survey.draw_spread = three->spread;
+        step.survey.widened = three->widened;
+        step.survey.interval = three->widened;
+      }
+    }
+    // The published two-list estimate: adjusted by Ding–Fienberg for the register ×
+    // births links, whose variance its interval holds already; the draws then keep
+    // that job's decisions and vary the rest (the dedupes, the period, the links
+    // that bring records in through other lists).
+    const bool any_adjusted = std::any_of(areas.begin(), areas.end(), [](const AreaBirths* a) { return a->adjusted; });
+    std::vector<Histories> held;
+    if (any_adjusted) {
+      VL_ASSIGN_OR_RETURN(held, run_draws(linkage.job));
+    }
+    for (AreaBirths* a : areas) {
+      if (!a->has_estimate) continue;
+      if (!a->adjusted) {
+        a->published_spread = a->draw_spread;
+        a->dse.interval = a->widened;
+        continue;
+      }
+      std::vector<double> est;
+      for (const Histories& hist : held) {
+        const auto h = cells(hist, key_of(a));
+        const int64_t n1 = h[1] + h[3] + h[5] + h[7], n2 = h[2] + h[3] + h[6] + h[7], m = h[3] + h[7];
+        const double m_hat = std::min(static_cast<double>(std::min(n1, n2)),
+                                      static_cast<double>(m) * (1.0 - linkage.rates.false_match_rate) /
+                                          (1.0 - linkage.rates.missed_match_rate));
+        est.push_back((static_cast<double>(n1) + 1.0) * (static_cast<double>(n2) + 1.0) / (m_hat + 1.0) - 1.0);
+      }
+      a->published_spread = estimate::SpreadOf(est);
+      a->dse.interval = estimate::WidenInterval(a->dse.chapman, a->dse.interval, a->published_spread);
+    }
+    for (AreaBirths* a : areas) {
+      if (!a->has_estimate) continue;
+      const auto n1 = static_cast<double>(a->in_register);
+      const estimate::Interval& i = a->dse.interval;
+      a->dse.completeness1_interval = {i.upper > 0.0 ? n1 / i.upper : 0.0,
+                                       i.lower > 0.0 ? std::min(1.0, n1 / i.lower) : 1.0};
+    }
+    step.draws_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - draws_start).count();
+  }
+
   // Outputs.
   std::string csv =
       "area,in_register,in_births_reports,in_both,only_elsewhere,estimated_births,low,high,"
       "register_completeness,adjusted_in_both,unadjusted_births,unadjusted_low,unadjusted_high,"
-      "false_match_rate,missed_match_rate,rates_from,true_births\n";
+      "false_match_rate,missed_match_rate,rates_from,true_births,clustering_draws,clustering_sd\n";
   auto row = [&csv, &linkage](const AreaBirths& a) {
     std::string line;
     auto fixed = [&a](double v, int digits) { return a.has_estimate ? fmt::format("{:.{}f}", v, digits) : ""; };
@@ -537,7 +738,10 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
                         a.adjusted ? fmt::format("{:.6f}", linkage.rates.false_match_rate) : "",
                         a.adjusted ? fmt::format("{:.6f}", linkage.rates.missed_match_rate) : "",
                         a.adjusted ? linkage.source : "none",
-                        a.true_births ? std::to_string(*a.true_births) : ""});
+                        a.true_births ? std::to_string(*a.true_births) : "",
+                        a.published_spread.draws > 0 ? std::to_string(a.published_spread.draws) : "",
+                        a.published_spread.draws > 1 ? fmt::format("{:.4f}", std::sqrt(a.published_spread.variance))
+                                                     : ""});
     csv += line;
   };
   row(county);
@@ -549,7 +753,9 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
   j["method"] =
       "Chapman dual-system estimate on the linkage-adjusted matched count m* (1 - phi) / (1 - psi); "
       "95% interval: the profile-likelihood interval of the declared count around it, widened by the "
-      "linkage variance; unadjusted: Chapman on m*, 95% profile-likelihood interval (docs/ESTIMATION.md)";
+      "linkage variance and by the spread over draws of the persons from the pair posteriors "
+      "(clustering); unadjusted: Chapman on m*, 95% profile-likelihood interval (docs/ESTIMATION.md)";
+  j["clustering_draws"] = s.linkage_draws;
   nlohmann::ordered_json lj;
   lj["job"] = linkage.job;
   lj["rates_from"] = linkage.source;
@@ -585,7 +791,12 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
       sj["model"] = d.model;
       sj["estimated_births"] = d.estimated_births;
       sj["interval"] = {d.interval.lower, d.interval.upper};
-      sj["interval_method"] = "profile";
+      sj["interval_method"] = d.draw_spread.draws > 0 ? "profile, widened by the clustering draws" : "profile";
+      if (d.draw_spread.draws > 0) {
+        sj["clustering"] = {{"draws", d.draw_spread.draws},
+                            {"mean", d.draw_spread.mean},
+                            {"sd", std::sqrt(d.draw_spread.variance)}};
+      }
       sj["extended_mle"] = d.extended;
     }
     if (d.has_two_source) {
@@ -607,6 +818,33 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
   VL_RETURN_IF_ERROR(WriteFileAtomic((fs::path(dir) / "summary.json").string(), j.dump(2) + "\n"));
   step.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return step;
+}
+
+Result<ThreeListEstimate> EstimateThreeLists(const std::array<int64_t, 8>& histories,
+                                             std::span<const std::array<int64_t, 8>> draws) {
+  ThreeListEstimate out;
+  VL_ASSIGN_OR_RETURN(estimate::CaptureTable table,
+                      estimate::CaptureTable::Make(3, std::vector<int64_t>(histories.begin() + 1, histories.end())));
+  VL_ASSIGN_OR_RETURN(estimate::MultipleSystemsEstimate mse, estimate::EstimateMultipleSystems(table));
+  out.fit = mse.best();
+  if (!out.fit.has_profile) return Status::FailedPrecondition("the chosen model has no profile interval: " + out.fit.message);
+  out.widened = out.fit.profile.interval;
+  if (draws.empty()) return out;
+  // Each draw refits the chosen model (no new search: the spread is of the
+  // estimate, not of the model choice).
+  estimate::MultipleSystemsOptions one;
+  one.models = {out.fit.model};
+  one.fit.profile_interval = false;
+  std::vector<double> est;
+  for (const auto& h : draws) {
+    auto t = estimate::CaptureTable::Make(3, std::vector<int64_t>(h.begin() + 1, h.end()));
+    if (!t.ok()) continue;
+    auto e = estimate::EstimateMultipleSystems(*t, one);
+    if (e.ok()) est.push_back(e->best().n_hat);
+  }
+  out.spread = estimate::SpreadOf(est);
+  out.widened = estimate::WidenInterval(out.fit.n_hat, out.fit.profile.interval, out.spread);
+  return out;
 }
 
 }  // namespace vitalink::pipeline

@@ -38,6 +38,9 @@ struct EstimateSettings {
   std::string births_source;    // the second list
   std::string survey_source;    // a third list for capture histories (default: the first survey-role source)
   bool adjust_linkage = true;   // correct the matched count for linkage errors (key linkage_adjustment)
+  /// Draws of the persons from the pair posteriors for the clustering
+  /// uncertainty of every estimate (key linkage_draws; 0 = none).
+  int linkage_draws = 40;
   bool enabled = false;         // [estimate] present
 };
 
@@ -45,7 +48,7 @@ struct EstimateSettings {
 /// (YYYY-MM-DD), register (source name, default: the first register-role
 /// source), births (default: the first births-role source), survey (default:
 /// the first survey-role source, may be absent), linkage_adjustment ("model",
-/// the default, or "none").
+/// the default, or "none"), linkage_draws (integer 0–1000, default 40).
 Result<EstimateSettings> ParseEstimateSettings(const ingest::ProjectConfig& config);
 
 struct AreaBirths {
@@ -65,6 +68,16 @@ struct AreaBirths {
   bool adjusted = false;
   bool has_estimate = false;
   std::optional<int64_t> true_births;  // from the generator's persons.csv
+  /// Clustering uncertainty: the capture histories of each draw of the persons
+  /// (cluster::PersonDraws), the unadjusted Chapman estimate's spread over them,
+  /// and that estimate's profile interval widened by the spread.
+  std::vector<std::array<int64_t, 8>> draw_histories;
+  estimate::DrawSpread draw_spread;
+  estimate::Interval widened;
+  /// The published estimate's spread over the draws (for an adjusted estimate,
+  /// draws that keep the register × births job's decisions: Ding–Fienberg
+  /// accounts for those); `dse.interval` is widened by it.
+  estimate::DrawSpread published_spread;
 };
 
 /// Labels from a clerical review for one link job's pairs: (a, b) record-set
@@ -102,6 +115,11 @@ struct EstimateInputs {
   /// The generator's truth, when the project has one: the step then also
   /// reports the true linkage-error rates (never used for the estimate).
   const ingest::Truth* truth = nullptr;
+  /// How the run clustered (review constraints, bridges): the draws of the
+  /// persons for the clustering uncertainty cluster the same way.
+  cluster::PersonOptions person_options;
+  /// Threads for the draws (0 = all cores); the outputs do not depend on it.
+  int threads = 0;
 };
 
 /// The survey as a third list, where it is one: a household survey samples
@@ -116,8 +134,13 @@ struct SurveyDomain {
   std::array<int64_t, 8> histories{}; // as AreaBirths::histories, over the domain
   std::string model;                  // the AIC-chosen log-linear model, R syntax
   double estimated_births = 0;        // N̂ of that model
-  estimate::Interval interval;        // its profile-likelihood interval
+  estimate::Interval interval;        // its profile-likelihood interval, widened by `draw_spread`
   bool extended = false;              // boundary fit used as an extended MLE
+  /// Clustering uncertainty, as for AreaBirths: histories per draw, the chosen
+  /// model's estimate refitted on each, and the profile interval widened by it.
+  std::vector<std::array<int64_t, 8>> draw_histories;
+  estimate::DrawSpread draw_spread;
+  estimate::Interval widened;
   /// Register × births only, on the same villages (Chapman, profile interval):
   /// the comparison that tests the two-list estimate with an independent list.
   estimate::DualSystemEstimate two_source;
@@ -125,6 +148,20 @@ struct SurveyDomain {
   std::optional<int64_t> true_births;
   std::string note;                   // why no estimate, when none
 };
+
+/// A three-list estimate: the AIC-chosen log-linear model with its profile
+/// interval and, over draws of the persons, the chosen model refitted on each
+/// draw's histories and the interval widened by their spread.
+struct ThreeListEstimate {
+  estimate::LogLinearFit fit;
+  estimate::DrawSpread spread;
+  estimate::Interval widened;
+};
+
+/// Histories indexed as AreaBirths::histories. FailedPrecondition when no model
+/// is usable or the chosen one has no profile interval.
+Result<ThreeListEstimate> EstimateThreeLists(const std::array<int64_t, 8>& histories,
+                                             std::span<const std::array<int64_t, 8>> draws);
 
 struct EstimateStep {
   EstimateSettings settings;
@@ -141,6 +178,7 @@ struct EstimateStep {
   std::vector<AreaBirths> villages;
   AreaBirths county;
   double seconds = 0;
+  double draws_seconds = 0;  // of which drawing the persons again (linkage_draws)
 };
 
 /// Estimate the linkage-error rates of `job` (a link between the register and

@@ -175,6 +175,8 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
     EstimateInputs inputs;
     inputs.link_jobs = report.link_jobs;
     inputs.reviewed_rates = options.reviewed_rates;
+    inputs.person_options.constraints = report.review.constraints;
+    inputs.threads = options.threads;
     if (!report.truth.empty()) inputs.truth = &report.truth;
     for (const review::LabelMetrics& l : report.labels) {
       PairLabels& labels = inputs.labels[l.job];
@@ -318,6 +320,11 @@ std::string FormatRunReport(const RunReport& report) {
                            c.unadjusted.chapman, c.unadjusted.interval.lower, c.unadjusted.interval.upper);
       } else if (!l.note.empty()) {
         out += "  not adjusted for linkage errors: " + l.note + "\n";
+      }
+      if (c.published_spread.draws > 1) {
+        out += fmt::format("  clustering uncertainty: sd {:.2f} births over {} draws of the persons{} ({:.2f} s)\n",
+                           std::sqrt(c.published_spread.variance), c.published_spread.draws,
+                           c.adjusted ? " (" + l.job + " as linked)" : std::string(), report.estimate.draws_seconds);
       }
     }
     if (const SurveyDomain& d = report.estimate.survey; d.has_estimate) {

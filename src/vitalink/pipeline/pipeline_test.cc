@@ -2,6 +2,7 @@
 // stage, determinism across thread counts, and FEBRL accuracy.
 #include "vitalink/pipeline/pipeline.h"
 
+#include <cmath>
 #include <filesystem>
 
 #include <unistd.h>
@@ -223,6 +224,78 @@ TEST_F(CountyTest, BirthsEstimateIsAdjustedForLinkageErrors) {
   EXPECT_EQ(reviewed_summary["linkage_adjustment"]["rates_from"], "review");
   EXPECT_DOUBLE_EQ(reviewed_summary["linkage_adjustment"]["false_match_rate"].get<double>(), 0.2);
   EXPECT_GT(rc.dse.chapman_se, 0.0);
+}
+
+// Clustering uncertainty: the persons drawn again from the pair posteriors
+// widen every interval by their spread; without draws the intervals are the
+// sampling ones; the draws are recomputed from (seed, draw), so a rerun gives
+// the same spread.
+TEST_F(CountyTest, IntervalsHoldTheClusteringUncertainty) {
+  auto report = Run("draws", 1);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  const EstimateStep& e = report->estimate;
+  const AreaBirths& c = e.county;
+  ASSERT_TRUE(c.has_estimate);
+  ASSERT_EQ(c.draw_histories.size(), 40u);
+  ASSERT_EQ(c.draw_spread.draws, 40);
+  EXPECT_EQ(c.published_spread.draws, 40);
+  // Each draw's county histories count the persons of the period that draw sees:
+  // about the run's number (a dozen decisions move at most a few).
+  int64_t run_seen = 0;
+  for (int h = 1; h < 8; ++h) run_seen += c.histories[static_cast<size_t>(h)];
+  for (const auto& h : c.draw_histories) {
+    int64_t seen = 0;
+    for (int k = 1; k < 8; ++k) seen += h[static_cast<size_t>(k)];
+    EXPECT_NEAR(static_cast<double>(seen), static_cast<double>(run_seen), 0.1 * static_cast<double>(run_seen));
+  }
+  // The unadjusted interval widened by the spread, as WidenInterval says.
+  const estimate::Interval w = estimate::WidenInterval(c.unadjusted.chapman, c.unadjusted.interval, c.draw_spread);
+  EXPECT_DOUBLE_EQ(c.widened.lower, w.lower);
+  EXPECT_DOUBLE_EQ(c.widened.upper, w.upper);
+  EXPECT_LE(c.widened.lower, c.unadjusted.interval.lower);
+  EXPECT_GE(c.widened.upper, c.unadjusted.interval.upper);
+  // The published interval contains the adjusted one before widening.
+  ASSERT_TRUE(c.adjusted);
+  EXPECT_LE(c.dse.interval.lower, c.dse.profile_interval.lower);
+  EXPECT_GE(c.dse.interval.upper, c.dse.profile_interval.upper);
+  // Every township has its draws too.
+  for (const AreaBirths& t : e.townships) EXPECT_EQ(t.draw_histories.size(), 40u) << t.code;
+  const auto summary = nlohmann::json::parse(Read(dir_ / "draws" / "estimate" / "summary.json"));
+  EXPECT_EQ(summary["clustering_draws"], 40);
+  EXPECT_EQ(summary["county"]["clustering"]["draws"], 40);
+  EXPECT_DOUBLE_EQ(summary["county"]["clustering"]["sd"].get<double>(), std::sqrt(c.published_spread.variance));
+  EXPECT_DOUBLE_EQ(summary["county"]["interval"][0].get<double>(), c.dse.interval.lower);
+
+  // linkage_draws = 0: no draws, the intervals as sampling gives them.
+  const fs::path config = dir_ / "nodraws.toml";
+  {
+    std::string text = Read(dir_ / "project.toml");
+    const size_t at = text.find("[estimate]\n");
+    ASSERT_NE(at, std::string::npos);
+    text.insert(at + 11, "linkage_draws = 0\n");
+    ASSERT_TRUE(WriteFileAtomic(config.string(), text).ok());
+  }
+  RunOptions o;
+  o.output_dir = (dir_ / "nodraws").string();
+  o.threads = 1;
+  auto plain = RunProject(config.string(), o);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  const AreaBirths& pc = plain->estimate.county;
+  EXPECT_TRUE(pc.draw_histories.empty());
+  EXPECT_EQ(pc.published_spread.draws, 0);
+  EXPECT_DOUBLE_EQ(pc.dse.interval.lower, pc.dse.profile_interval.lower);
+  EXPECT_DOUBLE_EQ(pc.dse.chapman, c.dse.chapman);  // the point estimate is not the draws'
+  // A bad value is refused with its place in the file.
+  {
+    std::string text = Read(dir_ / "project.toml");
+    text.insert(text.find("[estimate]\n") + 11, "linkage_draws = -3\n");
+    ASSERT_TRUE(WriteFileAtomic((dir_ / "bad.toml").string(), text).ok());
+  }
+  o.output_dir = (dir_ / "bad").string();
+  auto bad = RunProject((dir_ / "bad.toml").string(), o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("linkage_draws"), std::string::npos) << bad.status().ToString();
+  EXPECT_NE(bad.status().message().find("bad.toml"), std::string::npos) << bad.status().ToString();
 }
 
 // The survey samples villages: the step finds the ones it visited (stray records

@@ -202,6 +202,14 @@ Result<report::Bulletin> BuildBulletin(const RunReport& run, const store::Store&
         "Record linkage: Fellegi–Sunter model trained by EM without labels; the linkage and check details are in this "
         "run's link/ and check/ folders."};
   }
+  if (run.estimate.county.published_spread.draws > 1) {
+    b.notes.front() += fmt::format(
+        fmt::runtime(zh ? "区间另含归并误差的方差：按各记录对的匹配概率重抽 {} 次人员归并，估计值的标准差全县为 {:.2f} 人。"
+                        : " The interval also holds the clustering uncertainty: the persons were drawn {} times again "
+                          "from the pairs' match probabilities, and the county estimate's standard deviation over the "
+                          "draws is {:.2f} births."),
+        run.estimate.county.published_spread.draws, std::sqrt(run.estimate.county.published_spread.variance));
+  }
   if (const SurveyDomain& d = run.estimate.survey; d.has_estimate && d.has_two_source) {
     b.notes.push_back(fmt::format(
         fmt::runtime(zh ? "调查核对：入户调查走访的 {} 个村，户籍、出生报告、调查三个名单的对数线性模型（{}）估计本期出生 {:.1f}"
