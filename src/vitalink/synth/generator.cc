@@ -969,6 +969,7 @@ labels = ["exact", "day_month_swapped", "within_1_month", "born_before_report"]
 kind = "name_zh"
 column = "mother_name"
 thresholds = [0.88]
+levels = ["one_character"]   # a typo in one character (郭露欣/璐露欣) is not another mother
 [[link.comparisons]]
 kind = "prefix"
 column = "area_code"
@@ -988,6 +989,7 @@ blocking = [
 kind = "name_zh"
 column = "name"
 thresholds = [0.88]
+levels = ["one_character"]
 tf = true
 [[link.comparisons]]
 kind = "exact"

@@ -164,8 +164,16 @@ Result<ComparisonSpec> ParseComparisonSpec(const SpecFields& f) {
     return SpecError(f, "'metric' only applies to kind string");
   }
   if (!f.levels.empty() && spec.kind != ComparisonKind::kDate && spec.kind != ComparisonKind::kCitizenId &&
-      spec.kind != ComparisonKind::kCustom) {
-    return SpecError(f, "'levels' only apply to date, citizen_id and custom");
+      spec.kind != ComparisonKind::kCustom && spec.kind != ComparisonKind::kNameZh) {
+    return SpecError(f, "'levels' only apply to date, citizen_id, name_zh and custom");
+  }
+  if (spec.kind == ComparisonKind::kNameZh) {
+    for (const std::string& level : f.levels) {
+      if (level != "one_character") {
+        return SpecError(f, "unknown name_zh level '" + level + "' (known: one_character)");
+      }
+      spec.one_character = true;
+    }
   }
   if (!f.lengths.empty() && spec.kind != ComparisonKind::kPrefix) {
     return SpecError(f, "'lengths' only apply to prefix");
@@ -405,9 +413,13 @@ struct Comparator::Compiled {
   // for a cheap upper bound on Jaro/Jaro–Winkler.
   std::vector<uint64_t> signature;
 
-  // name_zh: per value the pinyin and fuzzy pinyin ids.
+  // name_zh: per value the pinyin and fuzzy pinyin ids; with one_character,
+  // the name's own code points raw_points[raw_offsets[v] .. raw_offsets[v + 1]).
   std::vector<uint32_t> pinyin;
   std::vector<uint32_t> fuzzy;
+  bool one_character = false;
+  std::vector<uint32_t> raw_offsets;
+  std::u32string raw_points;
 
   // When a string column has few distinct values, the level of every value
   // pair, precomputed: level_matrix[va * matrix_dim + vb].
@@ -553,11 +565,23 @@ uint8_t MetricLevel(const Compiled& c, uint32_t va, uint32_t vb) {
 }
 
 // Return the level of string or name_zh values va and vb (both non-null).
+// name_zh: the two names have the same number of characters, at least three,
+// and differ in exactly one.
+bool OneCharacterApart(const Compiled& c, uint32_t va, uint32_t vb) {
+  const uint32_t a0 = c.raw_offsets[va], a1 = c.raw_offsets[va + 1];
+  const uint32_t b0 = c.raw_offsets[vb], b1 = c.raw_offsets[vb + 1];
+  if (a1 - a0 != b1 - b0 || a1 - a0 < 3) return false;
+  int differ = 0;
+  for (uint32_t i = 0; i < a1 - a0 && differ < 2; ++i) differ += c.raw_points[a0 + i] != c.raw_points[b0 + i];
+  return differ == 1;
+}
+
 uint8_t ValuePairLevel(const Compiled& c, uint32_t va, uint32_t vb) {
   if (va == vb) return c.top;
   if (c.kind == ComparisonKind::kNameZh) {
     if (c.pinyin[va] != StringPool::kNull && c.pinyin[va] == c.pinyin[vb]) return static_cast<uint8_t>(c.top - 1);
     if (c.fuzzy[va] != StringPool::kNull && c.fuzzy[va] == c.fuzzy[vb]) return static_cast<uint8_t>(c.top - 2);
+    if (c.one_character && OneCharacterApart(c, va, vb)) return static_cast<uint8_t>(c.top - 3);
   }
   return MetricLevel(c, va, vb);
 }
@@ -964,6 +988,20 @@ Result<Comparator> Comparator::Make(RecordSet& rs, std::vector<ComparisonSpec> s
           for (size_t rec = 0; rec < names.size(); ++rec) {
             c.pinyin[c.value_of[rec]] = c.value_of[rec] == 0 ? StringPool::kNull : pinyin[rec];
             c.fuzzy[c.value_of[rec]] = c.value_of[rec] == 0 ? StringPool::kNull : fuzzy[rec];
+          }
+          if (spec.one_character) {
+            c.one_character = true;
+            c.raw_offsets = {0, 0};
+            std::vector<uint8_t> seen(c.offsets.size() - 1, 0);
+            std::vector<uint32_t> id_of(c.offsets.size() - 1, StringPool::kNull);
+            for (size_t rec = 0; rec < names.size(); ++rec) {
+              if (c.value_of[rec] != 0) id_of[c.value_of[rec]] = names[rec];
+            }
+            for (size_t v = 1; v < id_of.size(); ++v) {
+              c.raw_points += DecodeCodePoints(rs.pool().Get(id_of[v]));
+              c.raw_offsets.push_back(static_cast<uint32_t>(c.raw_points.size()));
+            }
+            labels.push_back("one_character");
           }
           labels.push_back("pinyin_fuzzy");
           labels.push_back("pinyin");

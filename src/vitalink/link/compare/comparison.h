@@ -21,7 +21,8 @@
 //                  similarity >= t; levenshtein, damerau_levenshtein: distance
 //                  <= k) | else
 //   name_zh        exact | pinyin equal (张伟/张卫) | fuzzy pinyin equal (陈/程,
-//                  z/zh n/l …) | Jaro–Winkler of the pinyin >= t … | else
+//                  z/zh n/l …) | one_character (levels = ["one_character"]:
+//                  3+ characters, one differs) | Jaro–Winkler of the pinyin >= t … | else
 //   names_swapped  two columns (column = surname, column2 = given name):
 //                  exact | pinyin equal | fuzzy equal | swapped | else
 //   date           exact | day_month_swapped | within_1_month (|Δ| <= 31 days) |
@@ -86,6 +87,10 @@ struct ComparisonSpec {
   /// Jaro–Winkler of the pinyin, descending; numeric: differences ascending.
   std::vector<double> thresholds;
   int qgram = 1;  // jaccard: q-gram width
+  /// name_zh with levels = ["one_character"]: a level for names of three or
+  /// more characters that differ in exactly one (a 错别字 typo: 郭露欣/璐露欣),
+  /// below the fuzzy-pinyin level and above the Jaro–Winkler ones.
+  bool one_character = false;
   std::vector<DateLevel> date_levels;          // in strength order, kExact first
   std::vector<CitizenIdLevel> id_levels;       // in strength order, kExact first
   NumericMode numeric_mode = NumericMode::kAbsolute;

@@ -113,6 +113,33 @@ TEST_F(ComparisonTest, ChineseNames) {
   EXPECT_LT(levels[1], 2);
 }
 
+// levels = ["one_character"]: three or more characters, one of them different
+// (a 错别字), between the fuzzy-pinyin and the Jaro–Winkler levels.
+TEST_F(ComparisonTest, ChineseNamesOneCharacterApart) {
+  Load({{"name", FieldType::kText}},
+       {{"郭露欣"}, {"郭露欣"}, {"璐露欣"}, {"郭露心"}, {"郭路欣"}, {"郭欣露"}, {"郭露"}, {"王语桐"}, {"郭露欣然"}, {""}});
+  SpecFields f = Fields("name_zh", "name");
+  f.thresholds = {0.95};
+  f.levels = {"one_character"};
+  const ComparisonSpec spec = Spec(f);
+  EXPECT_TRUE(spec.one_character);
+  // exact 5, pinyin 4 (郭路欣 guo lu xin), one character 2 (璐露欣; 郭露心 is guo lu xin: pinyin),
+  // a swap of two characters is not one character, nor is a shorter or longer name.
+  EXPECT_EQ(LevelsAgainstFirst(spec), (std::vector<int>{5, 2, 4, 4, 0, 0, 0, 0, kNull}));
+  // Without the level the typo is "else" (JW of luluxin / guoluxin < 0.95).
+  f.levels.clear();
+  EXPECT_EQ(LevelsAgainstFirst(Spec(f))[1], 0);
+  // Two-character names differing in one character share only a surname: no level.
+  Load({{"name", FieldType::kText}}, {{"王伟"}, {"王强"}});
+  f.levels = {"one_character"};
+  EXPECT_EQ(LevelsAgainstFirst(Spec(f))[0], 0);
+  // An unknown level is refused by name.
+  f.levels = {"one_char"};
+  auto bad = ParseComparisonSpec(f);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("one_char"), std::string::npos);
+}
+
 TEST_F(ComparisonTest, NamesSwapped) {
   Load({{"surname", FieldType::kText}, {"given_name", FieldType::kText}},
        {{"smith", "john"}, {"smith", "john"}, {"john", "smith"}, {"smith", "jon"}, {"", "john"}});

@@ -134,7 +134,7 @@ uint8_t ReferenceComparisonLevel(const RecordSet& rs, const ComparisonSpec& spec
 
     case ComparisonKind::kNameZh: {
       if (col.IsNull(a) || col.IsNull(b)) return kNullLevel;
-      const auto top = static_cast<uint8_t>(spec.thresholds.size() + 3);
+      const auto top = static_cast<uint8_t>(spec.thresholds.size() + 3 + (spec.one_character ? 1 : 0));
       const std::string x = Text(rs, col, a);
       const std::string y = Text(rs, col, b);
       if (x == y) return top;
@@ -144,6 +144,17 @@ uint8_t ReferenceComparisonLevel(const RecordSet& rs, const ComparisonSpec& spec
       const std::string fx = EvalStringFn(DerivedFn::kPinyinFuzzy, x, 0);
       const std::string fy = EvalStringFn(DerivedFn::kPinyinFuzzy, y, 0);
       if (!fx.empty() && fx == fy) return static_cast<uint8_t>(top - 2);
+      if (spec.one_character) {
+        std::vector<char32_t> cx, cy;
+        char32_t cp = 0;
+        for (size_t pos = 0; NextCodePoint(x, pos, cp);) cx.push_back(cp);
+        for (size_t pos = 0; NextCodePoint(y, pos, cp);) cy.push_back(cp);
+        if (cx.size() == cy.size() && cx.size() >= 3) {
+          size_t differ = 0;
+          for (size_t i = 0; i < cx.size(); ++i) differ += cx[i] != cy[i];
+          if (differ == 1) return static_cast<uint8_t>(top - 3);
+        }
+      }
       const double sim = JaroWinklerSimilarity(px.empty() ? x : px, py.empty() ? y : py);
       return ThresholdLevel(spec.thresholds, [&](double t) { return sim >= t; });
     }
