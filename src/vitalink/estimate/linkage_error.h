@@ -88,11 +88,6 @@ Result<DualSystemEstimate> EstimateDualSystemAdjustedProfile(int64_t n1, int64_t
                                                              const LinkageErrorRates& rates,
                                                              double confidence = 0.95);
 
-/// Estimate the rates from the linkage model's posterior match probabilities:
-/// φ̂ = Σ_declared (1 − P_i) / m*, ψ̂ = Σ_undeclared P_j / (Σ_declared P_i +
-/// Σ_undeclared P_j). `undeclared` holds the posteriors of candidate pairs left
-/// unlinked (those below the threshold). InvalidArgument on probabilities
-/// outside [0, 1] or no declared links.
 /// Clustering uncertainty (docs/ESTIMATION.md, "Clustering uncertainty"): an
 /// estimate recomputed on M draws of the persons from the pair posteriors
 /// (cluster::PersonDraws). Rubin's rules: the between-draw variance B, inflated
@@ -118,6 +113,11 @@ DrawSpread SpreadOf(std::span<const double> estimates);
 Interval WidenInterval(double point, Interval interval, const DrawSpread& spread,
                        double confidence = 0.95, double floor = 0.0);
 
+/// Estimate the rates from the linkage model's posterior match probabilities:
+/// φ̂ = Σ_declared (1 − P_i) / m*, ψ̂ = Σ_undeclared P_j / (Σ_declared P_i +
+/// Σ_undeclared P_j). `undeclared` holds the posteriors of candidate pairs left
+/// unlinked (those below the threshold). InvalidArgument on probabilities
+/// outside [0, 1] or no declared links.
 Result<LinkageErrorRates> RatesFromPosteriors(std::span<const double> declared,
                                               std::span<const double> undeclared);
 
