@@ -284,23 +284,15 @@ SurveyDomain EstimateSurveyDomain(const EstimateSettings& s, const ingest::Inges
     dom.note = "no birth of the period seen in the surveyed villages";
     return dom;
   }
-  std::vector<int64_t> cells(dom.histories.begin() + 1, dom.histories.end());
-  auto table = estimate::CaptureTable::Make(3, cells);
-  if (!table.ok()) {
-    dom.note = table.status().message();
-    return dom;
-  }
-  auto mse = estimate::EstimateMultipleSystems(*table);
-  if (mse.ok() && mse->best().has_profile) {
-    const estimate::LogLinearFit& f = mse->best();
+  if (auto three = EstimateThreeLists(dom.histories, {}); three.ok()) {
+    const estimate::LogLinearFit& f = three->fit;
     dom.has_estimate = true;
     dom.model = f.model.Name(3);
     dom.estimated_births = f.n_hat;
     dom.interval = f.profile.interval;
     dom.extended = f.extended;
   } else {
-    dom.note = mse.ok() ? "the chosen model has no profile interval: " + mse->best().message
-                        : mse.status().message();
+    dom.note = three.status().message();
   }
   const auto& h = dom.histories;
   const int64_t n1 = h[1] + h[3] + h[5] + h[7], n2 = h[2] + h[3] + h[6] + h[7], m = h[3] + h[7];
