@@ -984,6 +984,8 @@ blocking = [
   ["pinyin(name)", "birth_date"],
   ["birth_date", "area_code"],
   ["pinyin(name)", "area_code"],
+  # A survey record without its village code and with a typo in the surname.
+  ["given_pinyin(name)", "birth_date"],
 ]
 [[link.comparisons]]
 kind = "name_zh"
