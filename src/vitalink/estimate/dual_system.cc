@@ -75,7 +75,7 @@ Result<DualSystemEstimate> EstimateDualSystem(int64_t n1, int64_t n2, double m,
   e.method = options.interval;
   e.observed = d1 + d2 - m;
   e.lincoln_petersen = m > 0.0 ? d1 * d2 / m : std::numeric_limits<double>::infinity();
-  e.chapman = (d1 + 1.0) * (d2 + 1.0) / (m + 1.0) - 1.0;
+  e.chapman = ChapmanEstimate(d1, d2, m);
   e.chapman_variance =
       (d1 + 1.0) * (d2 + 1.0) * (d1 - m) * (d2 - m) / ((m + 1.0) * (m + 1.0) * (m + 2.0));
   e.extra_variance = options.extra_variance;

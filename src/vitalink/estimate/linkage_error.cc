@@ -97,38 +97,6 @@ Result<DualSystemEstimate> EstimateDualSystemAdjustedProfile(int64_t n1, int64_t
   return e;
 }
 
-DrawSpread SpreadOf(std::span<const double> estimates) {
-  DrawSpread s;
-  double sum = 0.0;
-  for (double e : estimates) {
-    if (!std::isfinite(e)) continue;
-    ++s.draws;
-    sum += e;
-  }
-  if (s.draws == 0) return s;
-  s.mean = sum / static_cast<double>(s.draws);
-  if (s.draws < 2) return s;
-  double ss = 0.0;
-  for (double e : estimates) {
-    if (std::isfinite(e)) ss += (e - s.mean) * (e - s.mean);
-  }
-  s.variance = ss / static_cast<double>(s.draws - 1);
-  return s;
-}
-
-Interval WidenInterval(double point, Interval interval, const DrawSpread& spread, double confidence,
-                       double floor) {
-  const double z = internal::NormalQuantile(0.5 + confidence / 2.0);
-  const double add = z * z * spread.added_variance();
-  const double below = std::max(0.0, point - interval.lower);
-  const double above = interval.upper - point;
-  Interval out;
-  out.lower = std::max(floor, point - std::sqrt(below * below + add));
-  out.upper = std::isfinite(above) ? point + std::sqrt(std::max(0.0, above) * std::max(0.0, above) + add)
-                                   : interval.upper;
-  return out;
-}
-
 Result<LinkageErrorRates> RatesFromPosteriors(std::span<const double> declared,
                                               std::span<const double> undeclared) {
   if (declared.empty()) return Status::InvalidArgument("linkage rates: no declared links");

@@ -88,31 +88,6 @@ Result<DualSystemEstimate> EstimateDualSystemAdjustedProfile(int64_t n1, int64_t
                                                              const LinkageErrorRates& rates,
                                                              double confidence = 0.95);
 
-/// Clustering uncertainty (docs/ESTIMATION.md, "Clustering uncertainty"): an
-/// estimate recomputed on M draws of the persons from the pair posteriors
-/// (cluster::PersonDraws). Rubin's rules: the between-draw variance B, inflated
-/// by (1 + 1/M) for the finite number of draws, is added to the sampling
-/// variance the interval already holds.
-struct DrawSpread {
-  int64_t draws = 0;     ///< M, draws with an estimate
-  double mean = 0.0;     ///< mean estimate over the draws
-  double variance = 0.0; ///< B, their sample variance (0 when M < 2)
-  /// (1 + 1/M) B, the variance the interval gains.
-  double added_variance() const {
-    return draws > 1 ? (1.0 + 1.0 / static_cast<double>(draws)) * variance : 0.0;
-  }
-};
-
-/// Mean and sample variance of `estimates` (non-finite values are skipped).
-DrawSpread SpreadOf(std::span<const double> estimates);
-
-/// Widen `interval` (a sampling interval around `point`) by the spread in
-/// quadrature on each side, keeping its shape:
-/// [p − √((p − L)² + z² A), p + √((U − p)² + z² A)] with A = spread.added_variance(),
-/// the lower end kept ≥ `floor`. An infinite upper end stays infinite.
-Interval WidenInterval(double point, Interval interval, const DrawSpread& spread,
-                       double confidence = 0.95, double floor = 0.0);
-
 /// Estimate the rates from the linkage model's posterior match probabilities:
 /// φ̂ = Σ_declared (1 − P_i) / m*, ψ̂ = Σ_undeclared P_j / (Σ_declared P_i +
 /// Σ_undeclared P_j). `undeclared` holds the posteriors of candidate pairs left

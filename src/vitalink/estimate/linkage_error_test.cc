@@ -1,7 +1,6 @@
 #include "vitalink/estimate/linkage_error.h"
 
 #include <cmath>
-#include <limits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -108,29 +107,6 @@ TEST(LinkageErrorTest, AdjustedProfileIntervalKeepsTheProfileShape) {
   EXPECT_LE(small->interval.lower, 6.0);
   EXPECT_GE(small->interval.upper, 6.0);
   EXPECT_LT(small->interval.width(), 2.0);
-}
-
-// Rubin's rules over draws: hand-computed mean and sample variance, the
-// interval widened on each side in quadrature by z²(1 + 1/M)B.
-TEST(DrawSpreadTest, MeanVarianceAndWidenedInterval) {
-  const std::vector<double> est = {100.0, 102.0, 101.0, 97.0, std::nan("")};
-  const DrawSpread s = SpreadOf(est);
-  EXPECT_EQ(s.draws, 4);  // the NaN is skipped
-  EXPECT_DOUBLE_EQ(s.mean, 100.0);
-  EXPECT_DOUBLE_EQ(s.variance, (0.0 + 4.0 + 1.0 + 9.0) / 3.0);
-  EXPECT_DOUBLE_EQ(s.added_variance(), 1.25 * 14.0 / 3.0);
-  const double z2a = 1.959963984540054 * 1.959963984540054 * s.added_variance();
-  const Interval w = WidenInterval(99.0, {98.0, 103.0}, s);
-  EXPECT_NEAR(w.lower, 99.0 - std::sqrt(1.0 + z2a), 1e-9);
-  EXPECT_NEAR(w.upper, 99.0 + std::sqrt(16.0 + z2a), 1e-9);
-  // No spread: the interval as it was; an open upper end stays open; the floor holds.
-  EXPECT_DOUBLE_EQ(WidenInterval(99.0, {98.0, 103.0}, DrawSpread{}).lower, 98.0);
-  EXPECT_DOUBLE_EQ(WidenInterval(99.0, {98.0, 103.0}, DrawSpread{}).upper, 103.0);
-  const Interval open = WidenInterval(99.0, {98.0, std::numeric_limits<double>::infinity()}, s, 0.95, 96.0);
-  EXPECT_TRUE(std::isinf(open.upper));
-  EXPECT_DOUBLE_EQ(open.lower, 96.0);
-  // One draw has no variance.
-  EXPECT_DOUBLE_EQ(SpreadOf(std::vector<double>{5.0}).added_variance(), 0.0);
 }
 
 }  // namespace

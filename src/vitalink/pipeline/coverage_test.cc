@@ -36,6 +36,7 @@
 #include <gtest/gtest.h>
 
 #include "vitalink/common/file_io.h"
+#include "vitalink/estimate/draws.h"
 #include "vitalink/estimate/linkage_error.h"
 #include "vitalink/ingest/csv_reader.h"
 #include "vitalink/pipeline/pipeline.h"
@@ -354,7 +355,7 @@ void RunCounty(const fs::path& root, uint64_t seed, int64_t persons, Study& stud
   // Three sources on the county's linked capture histories, as the survey
   // domain publishes them: the AIC model's profile interval widened by the
   // chosen model's spread over the clustering draws.
-  auto three = EstimateThreeLists(e.county.histories, e.county.draw_histories);
+  auto three = estimate::EstimateThreeLists(e.county.histories, e.county.draw_histories);
   study.county_three.Add(three.ok(), three.ok() ? three->fit.n_hat : 0, three.ok() ? three->widened.lower : 0,
                          three.ok() ? three->widened.upper : 0, *e.county.true_births);
   study.county_three_profile.Add(three.ok(), three.ok() ? three->fit.n_hat : 0,

@@ -216,20 +216,6 @@ std::unordered_map<std::string, std::array<int64_t, 8>> AreaHistories(
   return out;
 }
 
-// The unadjusted Chapman estimate's spread over the draws and its widened interval.
-void SpreadOverDraws(AreaBirths& a) {
-  if (!a.has_estimate) return;
-  std::vector<double> est;
-  for (const auto& h : a.draw_histories) {
-    const auto n1 = static_cast<double>(h[1] + h[3] + h[5] + h[7]);
-    const auto n2 = static_cast<double>(h[2] + h[3] + h[6] + h[7]);
-    const auto m = static_cast<double>(h[3] + h[7]);
-    est.push_back((n1 + 1.0) * (n2 + 1.0) / (m + 1.0) - 1.0);
-  }
-  a.draw_spread = estimate::SpreadOf(est);
-  a.widened = estimate::WidenInterval(a.unadjusted.chapman, a.unadjusted.interval, a.draw_spread);
-}
-
 // The villages the survey visited and, over them, the three-source estimate
 // (SurveyDomain). `lists` and `area` are per person, as in RunEstimateStep.
 SurveyDomain EstimateSurveyDomain(const EstimateSettings& s, const ingest::IngestResult& ingest,
@@ -284,7 +270,7 @@ SurveyDomain EstimateSurveyDomain(const EstimateSettings& s, const ingest::Inges
     dom.note = "no birth of the period seen in the surveyed villages";
     return dom;
   }
-  if (auto three = EstimateThreeLists(dom.histories, {}); three.ok()) {
+  if (auto three = estimate::EstimateThreeLists(dom.histories, {}); three.ok()) {
     const estimate::LogLinearFit& f = three->fit;
     dom.has_estimate = true;
     dom.model = f.model.Name(3);
@@ -294,9 +280,8 @@ SurveyDomain EstimateSurveyDomain(const EstimateSettings& s, const ingest::Inges
   } else {
     dom.note = three.status().message();
   }
-  const auto& h = dom.histories;
-  const int64_t n1 = h[1] + h[3] + h[5] + h[7], n2 = h[2] + h[3] + h[6] + h[7], m = h[3] + h[7];
-  if (auto two = estimate::EstimateDualSystem(n1, n2, static_cast<double>(m)); two.ok()) {
+  const estimate::TwoListCounts c = estimate::TwoLists(dom.histories);
+  if (auto two = estimate::EstimateDualSystem(c.n1, c.n2, static_cast<double>(c.m)); two.ok()) {
     dom.two_source = std::move(*two);
     dom.has_two_source = true;
   }
@@ -624,7 +609,7 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
     const int threads = std::clamp(inputs.threads > 0 ? inputs.threads
                                                       : static_cast<int>(std::thread::hardware_concurrency()),
                                    1, s.linkage_draws);
-    using Histories = std::unordered_map<std::string, std::array<int64_t, 8>>;
+    using Histories = std::unordered_map<std::string, estimate::Histories>;
     // Draws are independent: each thread takes the next draw index and keeps its
     // histories by index, so the result does not depend on the thread count.
     auto run_draws = [&](const std::string& held_job) -> Result<std::vector<Histories>> {
@@ -666,9 +651,13 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
       for (AreaBirths* a : areas) a->draw_histories.push_back(cells(hist, key_of(a)));
       step.survey.draw_histories.push_back(cells(hist, "survey"));
     }
-    for (AreaBirths* a : areas) SpreadOverDraws(*a);
+    for (AreaBirths* a : areas) {
+      if (!a->has_estimate) continue;
+      a->draw_spread = estimate::ChapmanOverDraws(a->draw_histories);
+      a->widened = estimate::WidenInterval(a->unadjusted.chapman, a->unadjusted.interval, a->draw_spread);
+    }
     if (step.survey.has_estimate) {
-      auto three = EstimateThreeLists(step.survey.histories, step.survey.draw_histories);
+      auto three = estimate::EstimateThreeLists(step.survey.histories, step.survey.draw_histories);
       if (three.ok()) {
         step.survey.draw_spread = three->spread;
         step.survey.widened = three->widened;
@@ -691,16 +680,9 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
         a->dse.interval = a->widened;
         continue;
       }
-      std::vector<double> est;
-      for (const Histories& hist : held) {
-        const auto h = cells(hist, key_of(a));
-        const int64_t n1 = h[1] + h[3] + h[5] + h[7], n2 = h[2] + h[3] + h[6] + h[7], m = h[3] + h[7];
-        const double m_hat = std::min(static_cast<double>(std::min(n1, n2)),
-                                      static_cast<double>(m) * (1.0 - linkage.rates.false_match_rate) /
-                                          (1.0 - linkage.rates.missed_match_rate));
-        est.push_back((static_cast<double>(n1) + 1.0) * (static_cast<double>(n2) + 1.0) / (m_hat + 1.0) - 1.0);
-      }
-      a->published_spread = estimate::SpreadOf(est);
+      std::vector<estimate::Histories> per_draw;
+      for (const Histories& hist : held) per_draw.push_back(cells(hist, key_of(a)));
+      a->published_spread = estimate::ChapmanOverDraws(per_draw, &linkage.rates);
       a->dse.interval = estimate::WidenInterval(a->dse.chapman, a->dse.interval, a->published_spread);
     }
     for (AreaBirths* a : areas) {
@@ -810,33 +792,6 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
   VL_RETURN_IF_ERROR(WriteFileAtomic((fs::path(dir) / "summary.json").string(), j.dump(2) + "\n"));
   step.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return step;
-}
-
-Result<ThreeListEstimate> EstimateThreeLists(const std::array<int64_t, 8>& histories,
-                                             std::span<const std::array<int64_t, 8>> draws) {
-  ThreeListEstimate out;
-  VL_ASSIGN_OR_RETURN(estimate::CaptureTable table,
-                      estimate::CaptureTable::Make(3, std::vector<int64_t>(histories.begin() + 1, histories.end())));
-  VL_ASSIGN_OR_RETURN(estimate::MultipleSystemsEstimate mse, estimate::EstimateMultipleSystems(table));
-  out.fit = mse.best();
-  if (!out.fit.has_profile) return Status::FailedPrecondition("the chosen model has no profile interval: " + out.fit.message);
-  out.widened = out.fit.profile.interval;
-  if (draws.empty()) return out;
-  // Each draw refits the chosen model (no new search: the spread is of the
-  // estimate, not of the model choice).
-  estimate::MultipleSystemsOptions one;
-  one.models = {out.fit.model};
-  one.fit.profile_interval = false;
-  std::vector<double> est;
-  for (const auto& h : draws) {
-    auto t = estimate::CaptureTable::Make(3, std::vector<int64_t>(h.begin() + 1, h.end()));
-    if (!t.ok()) continue;
-    auto e = estimate::EstimateMultipleSystems(*t, one);
-    if (e.ok()) est.push_back(e->best().n_hat);
-  }
-  out.spread = estimate::SpreadOf(est);
-  out.widened = estimate::WidenInterval(out.fit.n_hat, out.fit.profile.interval, out.spread);
-  return out;
 }
 
 }  // namespace vitalink::pipeline

@@ -21,6 +21,7 @@
 
 #include "vitalink/cluster/persons.h"
 #include "vitalink/common/status.h"
+#include "vitalink/estimate/draws.h"
 #include "vitalink/estimate/dual_system.h"
 #include "vitalink/estimate/linkage_error.h"
 #include "vitalink/estimate/loglinear.h"
@@ -148,20 +149,6 @@ struct SurveyDomain {
   std::optional<int64_t> true_births;
   std::string note;                   // why no estimate, when none
 };
-
-/// A three-list estimate: the AIC-chosen log-linear model with its profile
-/// interval and, over draws of the persons, the chosen model refitted on each
-/// draw's histories and the interval widened by their spread.
-struct ThreeListEstimate {
-  estimate::LogLinearFit fit;
-  estimate::DrawSpread spread;
-  estimate::Interval widened;
-};
-
-/// Histories indexed as AreaBirths::histories. FailedPrecondition when no model
-/// is usable or the chosen one has no profile interval.
-Result<ThreeListEstimate> EstimateThreeLists(const std::array<int64_t, 8>& histories,
-                                             std::span<const std::array<int64_t, 8>> draws);
 
 struct EstimateStep {
   EstimateSettings settings;
