@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +27,58 @@ std::vector<int32_t> JobSourceIndex(const ingest::IngestResult& ingest, const li
   return out;
 }
 
+// Global record index: offsets[source] + row, sources in ingest order.
+struct RecordIndex {
+  std::vector<int64_t> offsets;
+  std::vector<int32_t> source_of;
+  int64_t num_records = 0;
+};
+
+RecordIndex IndexRecords(const ingest::IngestResult& ingest) {
+  RecordIndex idx;
+  for (size_t s = 0; s < ingest.sources.size(); ++s) {
+    idx.offsets.push_back(idx.num_records);
+    idx.num_records += ingest.sources[s].table.num_rows();
+    idx.source_of.insert(idx.source_of.end(), static_cast<size_t>(ingest.sources[s].table.num_rows()),
+                         static_cast<int32_t>(s));
+  }
+  return idx;
+}
+
+// Every job's kept pairs that `take(job, pair)` accepts, as global-index pairs
+// (a < b) with the probability `take` returns; and the clustering options of
+// persons: links and dedupes together, one-to-one when any job asks for it.
+template <typename Take>
+std::vector<ScoredPair> GlobalPairs(const ingest::IngestResult& ingest, std::span<const link::LinkJobResult> jobs,
+                                    const std::vector<int64_t>& offsets, Take take) {
+  std::vector<ScoredPair> pairs;
+  for (const link::LinkJobResult& job : jobs) {
+    const std::vector<int32_t> src = JobSourceIndex(ingest, job);
+    auto global = [&](int64_t rec) {
+      return offsets[static_cast<size_t>(src[static_cast<size_t>(job.records.source_index(rec))])] +
+             job.records.source_row(rec);
+    };
+    for (const link::LinkedPair& lp : job.pairs) {
+      const std::optional<double> p = take(job, lp);
+      if (!p) continue;
+      int64_t a = global(lp.a), b = global(lp.b);
+      if (a > b) std::swap(a, b);
+      pairs.push_back({a, b, lp.weight, *p});
+    }
+  }
+  return pairs;
+}
+
+ClusterOptions PersonClusterOptions(std::span<const link::LinkJobResult> jobs, const PersonOptions& options) {
+  ClusterOptions co;
+  co.threshold = 0.0;  // pairs were chosen per job
+  co.mode = LinkMode::kLinkAndDedupe;
+  for (const link::LinkJobResult& job : jobs) co.one_to_one = co.one_to_one || job.settings.one_to_one;
+  co.refuse_weak_bridges = options.refuse_weak_bridges;
+  co.bridges = options.bridges;
+  return co;
+}
+
 std::string FormatDouble(double v, const char* fmt = "%.6f") {
   char buf[64];
   std::snprintf(buf, sizeof buf, fmt, v);
@@ -44,36 +97,15 @@ Result<Persons> BuildPersons(const ingest::IngestResult& ingest,
                              std::span<const link::LinkJobResult> jobs, const PersonOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   Persons p;
-  int64_t n = 0;
-  for (size_t s = 0; s < ingest.sources.size(); ++s) {
-    p.offsets.push_back(n);
-    n += ingest.sources[s].table.num_rows();
-    p.source_of.insert(p.source_of.end(), static_cast<size_t>(ingest.sources[s].table.num_rows()),
-                       static_cast<int32_t>(s));
-  }
-  std::vector<ScoredPair> pairs;
-  bool one_to_one = false;
-  for (const link::LinkJobResult& job : jobs) {
-    one_to_one = one_to_one || job.settings.one_to_one;
-    const std::vector<int32_t> src = JobSourceIndex(ingest, job);
-    auto global = [&](int64_t rec) {
-      return p.offsets[static_cast<size_t>(src[static_cast<size_t>(job.records.source_index(rec))])] +
-             job.records.source_row(rec);
-    };
-    for (const link::LinkedPair& lp : job.pairs) {
-      if (lp.probability < job.settings.match_threshold) continue;
-      int64_t a = global(lp.a), b = global(lp.b);
-      if (a > b) std::swap(a, b);
-      pairs.push_back({a, b, lp.weight, lp.probability});
-    }
-  }
-  ClusterOptions co;
-  co.threshold = 0.0;  // pairs were filtered by their job's threshold
-  co.mode = LinkMode::kLinkAndDedupe;
-  co.one_to_one = one_to_one;
-  co.refuse_weak_bridges = options.refuse_weak_bridges;
-  co.bridges = options.bridges;
-  VL_ASSIGN_OR_RETURN(p.clustering, Cluster(n, pairs, co, p.source_of, options.constraints));
+  RecordIndex idx = IndexRecords(ingest);
+  const std::vector<ScoredPair> pairs =
+      GlobalPairs(ingest, jobs, idx.offsets, [](const link::LinkJobResult& job, const link::LinkedPair& lp) {
+        return lp.probability >= job.settings.match_threshold ? std::optional<double>(lp.probability) : std::nullopt;
+      });
+  p.offsets = std::move(idx.offsets);
+  p.source_of = std::move(idx.source_of);
+  VL_ASSIGN_OR_RETURN(p.clustering, Cluster(idx.num_records, pairs, PersonClusterOptions(jobs, options), p.source_of,
+                                            options.constraints));
   p.labels = p.clustering.labels;
   p.num_persons = p.clustering.num_clusters;
   auto key = [&](int64_t rec) {
@@ -92,37 +124,17 @@ Result<PersonDraws> PersonDraws::Make(const ingest::IngestResult& ingest,
                                       std::span<const link::LinkJobResult> jobs,
                                       const PersonOptions& options, const std::string& held_job) {
   PersonDraws d;
-  std::vector<int64_t> offsets;
-  for (size_t s = 0; s < ingest.sources.size(); ++s) {
-    offsets.push_back(d.num_records_);
-    d.num_records_ += ingest.sources[s].table.num_rows();
-    d.source_of_.insert(d.source_of_.end(), static_cast<size_t>(ingest.sources[s].table.num_rows()),
-                        static_cast<int32_t>(s));
-  }
-  bool one_to_one = false;
-  for (const link::LinkJobResult& job : jobs) {
-    one_to_one = one_to_one || job.settings.one_to_one;
-    const std::vector<int32_t> src = JobSourceIndex(ingest, job);
-    const bool held = !held_job.empty() && job.settings.name == held_job;
-    for (const link::LinkedPair& lp : job.pairs) {
-      if (held && lp.probability < job.settings.match_threshold) continue;
-      int64_t a = offsets[static_cast<size_t>(src[static_cast<size_t>(job.records.source_index(lp.a))])] +
-                  job.records.source_row(lp.a);
-      int64_t b = offsets[static_cast<size_t>(src[static_cast<size_t>(job.records.source_index(lp.b))])] +
-                  job.records.source_row(lp.b);
-      if (a > b) std::swap(a, b);
-      // A held pair is joined in every draw (probability 1; its weight keeps its
-      // place in the one-to-one order).
-      const double p = held ? 1.0 : lp.probability;
-      d.pairs_.push_back({a, b, lp.weight, p});
-      d.uncertain_ += p > 0.0 && p < 1.0;
-    }
-  }
-  d.options_.threshold = 0.0;
-  d.options_.mode = LinkMode::kLinkAndDedupe;
-  d.options_.one_to_one = one_to_one;
-  d.options_.refuse_weak_bridges = options.refuse_weak_bridges;
-  d.options_.bridges = options.bridges;
+  RecordIndex idx = IndexRecords(ingest);
+  // A held job's pairs are joined in every draw when the run joined them
+  // (probability 1; the weight keeps its place in the one-to-one order).
+  d.pairs_ = GlobalPairs(ingest, jobs, idx.offsets, [&held_job](const link::LinkJobResult& job, const link::LinkedPair& lp) {
+    if (held_job.empty() || job.settings.name != held_job) return std::optional<double>(lp.probability);
+    return lp.probability >= job.settings.match_threshold ? std::optional<double>(1.0) : std::nullopt;
+  });
+  for (const ScoredPair& p : d.pairs_) d.uncertain_ += p.probability > 0.0 && p.probability < 1.0;
+  d.num_records_ = idx.num_records;
+  d.source_of_ = std::move(idx.source_of);
+  d.options_ = PersonClusterOptions(jobs, options);
   d.constraints_ = options.constraints;
   return d;
 }
