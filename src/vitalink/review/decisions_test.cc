@@ -4,11 +4,10 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include <gtest/gtest.h>
 
-#include "vitalink/ingest/config.h"
+#include "vitalink/ingest/test_project.h"
 #include "vitalink/review/queue.h"
 
 namespace vitalink::review {
@@ -20,31 +19,9 @@ class DecisionsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("vl_review_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-    std::ofstream(dir_ / "register.csv") << "id,name\nR1,张三\nR2,张三\nR3,李四\nR4,王五\n";
-    std::ofstream(dir_ / "births.csv") << "id,child\nB1,张三\nB2,李四\n";
-    std::ofstream(dir_ / "project.toml") << R"([project]
-name = "t"
-[[sources]]
-name = "register"
-role = "register"
-path = "register.csv"
-record_id = "id"
-[sources.fields]
-name = "name"
-[[sources]]
-name = "births"
-role = "births"
-path = "births.csv"
-record_id = "id"
-[sources.fields]
-child_name = "child"
-)";
-    auto config = ingest::LoadProjectConfig((dir_ / "project.toml").string());
-    ASSERT_TRUE(config.ok()) << config.status().ToString();
-    ingest::IngestOptions options;
-    options.write_outputs = false;
-    auto result = ingest::IngestProject(*config, options);
+    auto result = ingest::testing::IngestRegisterAndBirths(
+        dir_, "id,name\nR1,张三\nR2,张三\nR3,李四\nR4,王五\n",
+        "id,child\nB1,张三\nB2,李四\n");
     ASSERT_TRUE(result.ok()) << result.status().ToString();
     ingest_ = std::move(*result);
   }
