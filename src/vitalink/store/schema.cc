@@ -108,8 +108,44 @@ WHERE d.undone = 0
       AND x.source_b = d.source_b AND x.record_id_b = d.record_id_b);
 )sql";
 
+// Version 2: follow-up outcomes, what registration staff found when they went after a
+// birth listed outside the register (report/follow_up.csv). Append-only like decisions;
+// the latest outcome per record is in force.
+constexpr char kSchemaV2[] = R"sql(
+CREATE TABLE follow_up_outcomes (
+  outcome_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  source          TEXT NOT NULL,
+  record_id       TEXT NOT NULL,
+  outcome         TEXT NOT NULL CHECK (outcome IN ('found', 'not_found', 'not_a_birth')),
+  found_source    TEXT NOT NULL DEFAULT '',
+  found_record_id TEXT NOT NULL DEFAULT '',
+  who             TEXT NOT NULL,
+  at              TEXT NOT NULL,
+  note            TEXT NOT NULL DEFAULT '',
+  CHECK ((outcome = 'found') = (found_source <> '' AND found_record_id <> ''))
+) STRICT;
+CREATE INDEX follow_up_by_record ON follow_up_outcomes (source, record_id, outcome_id);
+
+CREATE TRIGGER follow_up_append_only_delete BEFORE DELETE ON follow_up_outcomes
+BEGIN
+  SELECT RAISE(ABORT, 'follow-up outcomes are append-only');
+END;
+CREATE TRIGGER follow_up_append_only_update BEFORE UPDATE ON follow_up_outcomes
+BEGIN
+  SELECT RAISE(ABORT, 'follow-up outcomes are append-only');
+END;
+
+CREATE VIEW latest_follow_up AS
+SELECT o.*
+FROM follow_up_outcomes AS o
+WHERE o.outcome_id = (
+  SELECT MAX(x.outcome_id) FROM follow_up_outcomes AS x
+  WHERE x.source = o.source AND x.record_id = o.record_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "runs, run inputs, models, area indicators, review decisions", kSchemaV1},
+    {2, "follow-up outcomes", kSchemaV2},
 };
 
 static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion),

@@ -480,6 +480,19 @@ constexpr char kDecisionHistory[] = VL_DECISION_COLUMNS_ "FROM decisions ORDER B
 #undef VL_DECISION_COLUMNS_
 constexpr char kUndoDecision[] = "UPDATE decisions SET undone = 1 WHERE decision_id = ?";
 
+// ---- Follow-up outcomes.
+
+constexpr char kInsertFollowUp[] =
+    "INSERT INTO follow_up_outcomes (source, record_id, outcome, found_source, found_record_id, "
+    "who, at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr char kLatestFollowUps[] =
+    "SELECT outcome_id, source, record_id, outcome, found_source, found_record_id, who, at, note "
+    "FROM latest_follow_up ORDER BY source, record_id";
+
+bool IsFollowUpOutcome(std::string_view s) {
+  return s == "found" || s == "not_found" || s == "not_a_birth";
+}
+
 Decision ReadDecision(const Stmt& st) {
   Decision d;
   d.decision_id = st.ColInt(0);
@@ -859,6 +872,65 @@ Result<std::vector<Decision>> Store::LatestDecisions() const {
 Result<std::vector<Decision>> Store::DecisionHistory() const {
   Session s(conn_);
   return QueryDecisions(s.conn(), kDecisionHistory);
+}
+
+Result<int64_t> Store::SaveFollowUps(const std::vector<FollowUpOutcome>& outcomes) {
+  Session s(conn_);
+  Connection& c = s.conn();
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    const FollowUpOutcome& o = outcomes[i];
+    const std::string at = c.path() + ": follow-up outcome " + std::to_string(i + 1) + " (" + o.source + " " +
+                           o.record_id + "): ";
+    if (!IsFollowUpOutcome(o.outcome)) {
+      return Status::InvalidArgument(at + "outcome '" + o.outcome + "' is not found, not_found or not_a_birth");
+    }
+    if (o.source.empty() || o.record_id.empty() || o.who.empty()) {
+      return Status::InvalidArgument(at + "an outcome needs a source, a record id and who found it");
+    }
+    const bool names_record = !o.found_source.empty() && !o.found_record_id.empty();
+    if ((o.outcome == "found") != names_record) {
+      return Status::InvalidArgument(at + (names_record ? "only a 'found' outcome names the record found"
+                                                        : "'found' needs the source and record id found"));
+    }
+  }
+  VL_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(c, Mode::kWrite));
+  for (const FollowUpOutcome& o : outcomes) {
+    VL_ASSIGN_OR_RETURN(Stmt st, c.Prepare(kInsertFollowUp));
+    VL_RETURN_IF_ERROR(st.Text(o.source)
+                           .Text(o.record_id)
+                           .Text(o.outcome)
+                           .Text(o.found_source)
+                           .Text(o.found_record_id)
+                           .Text(o.who)
+                           .Text(o.at)
+                           .Text(o.note)
+                           .Run("cannot save a follow-up outcome"));
+  }
+  VL_RETURN_IF_ERROR(tx.Commit());
+  return static_cast<int64_t>(outcomes.size());
+}
+
+Result<std::vector<FollowUpOutcome>> Store::LatestFollowUps() const {
+  Session s(conn_);
+  Connection& c = s.conn();
+  VL_ASSIGN_OR_RETURN(Stmt st, c.Prepare(kLatestFollowUps));
+  std::vector<FollowUpOutcome> out;
+  for (;;) {
+    VL_ASSIGN_OR_RETURN(const bool row, st.Step("cannot read follow-up outcomes"));
+    if (!row) break;
+    FollowUpOutcome o;
+    o.outcome_id = st.ColInt(0);
+    o.source = st.ColText(1);
+    o.record_id = st.ColText(2);
+    o.outcome = st.ColText(3);
+    o.found_source = st.ColText(4);
+    o.found_record_id = st.ColText(5);
+    o.who = st.ColText(6);
+    o.at = st.ColText(7);
+    o.note = st.ColText(8);
+    out.push_back(std::move(o));
+  }
+  return out;
 }
 
 }  // namespace vitalink::store

@@ -45,7 +45,7 @@ class Connection;
 }  // namespace internal
 
 /// The schema version this build writes; Open migrates older files up to it.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 /// Run states: a run is "running" from BeginRun until FinishRun sets "ok" or "failed".
 inline constexpr std::string_view kRunRunning = "running";
@@ -121,6 +121,27 @@ struct Decision {
   bool undone = false;      // withdrawn by UndoLastDecision (kept in the history)
 
   bool operator==(const Decision&) const = default;
+};
+
+/// What registration staff found when they followed up one record of the follow-up list
+/// (a birth known outside the register; docs/REVIEW.md, "Follow-up outcomes"):
+///  - "found": the same child is record `found_record_id` of `found_source` (usually the
+///    register: the link was missed);
+///  - "not_found": no other record of the child exists; it is a birth the register lacks;
+///  - "not_a_birth": the record is no birth of the period (a wrong date, a fictitious or
+///    mistaken report).
+struct FollowUpOutcome {
+  std::string source;
+  std::string record_id;
+  std::string outcome;
+  std::string found_source;     // only for "found"
+  std::string found_record_id;  // only for "found"
+  std::string who;
+  std::string at;  // ISO 8601 text from the caller
+  std::string note;
+  int64_t outcome_id = 0;  // filled when read back
+
+  bool operator==(const FollowUpOutcome&) const = default;
 };
 
 /// The project store. Owns one SQLite connection to one file.
@@ -217,6 +238,17 @@ class Store {
 
   /// Return every decision ever saved, withdrawn ones included, oldest first.
   Result<std::vector<Decision>> DecisionHistory() const;
+
+  // ---- Follow-up outcomes: append-only; the latest outcome per record is in force.
+
+  /// Append `outcomes` in one transaction (all or none) and return how many were saved.
+  /// Errors: InvalidArgument naming the offending outcome's position (unknown outcome,
+  /// empty source, record id or who, "found" without the record found or another outcome
+  /// with one).
+  Result<int64_t> SaveFollowUps(const std::vector<FollowUpOutcome>& outcomes);
+
+  /// Return the latest outcome of every followed-up record, ordered by source and record.
+  Result<std::vector<FollowUpOutcome>> LatestFollowUps() const;
 
  private:
   explicit Store(std::unique_ptr<internal::Connection> conn);

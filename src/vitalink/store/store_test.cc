@@ -1,6 +1,7 @@
 // Tests of the project store: schema creation and refusal of foreign files, runs,
 // models, indicators, review decisions, hostile strings, rollback and concurrency.
 #include "vitalink/store/store.h"
+#include "vitalink/store/schema_internal.h"
 
 #include <atomic>
 #include <chrono>
@@ -117,9 +118,9 @@ TEST_F(StoreTest, OpenCreatesFileAndSchema) {
   EXPECT_EQ(*version, kSchemaVersion);
   EXPECT_EQ(RawQuery("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(RawQuery("PRAGMA application_id"), "1447840561");
-  EXPECT_EQ(RawQuery("SELECT group_concat(version) FROM schema_version"), "1");
+  EXPECT_EQ(RawQuery("SELECT group_concat(version) FROM schema_version"), "1,2");
   for (const char* table : {"runs", "run_inputs", "models", "area_indicators", "indicator_values",
-                            "decisions", "latest_decisions"}) {
+                            "decisions", "latest_decisions", "follow_up_outcomes", "latest_follow_up"}) {
     EXPECT_EQ(
         RawQuery(std::string("SELECT COUNT(*) FROM sqlite_schema WHERE name = '") + table + "'"),
         "1")
@@ -140,7 +141,7 @@ TEST_F(StoreTest, ReopenKeepsEverythingAndDoesNotMigrateAgain) {
     ASSERT_TRUE(store.SaveDecision(MakeDecision("r1", "h1", "match", "wang")).ok());
   }
   Store store = OpenOrDie();
-  EXPECT_EQ(RawQuery("SELECT COUNT(*) FROM schema_version"), "1");
+  EXPECT_EQ(RawQuery("SELECT COUNT(*) FROM schema_version"), "2");
   auto last = store.LastRun();
   ASSERT_TRUE(last.ok() && last->has_value());
   EXPECT_EQ((*last)->run_id, run);
@@ -151,6 +152,31 @@ TEST_F(StoreTest, ReopenKeepsEverythingAndDoesNotMigrateAgain) {
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].name, "淳口镇");
   EXPECT_EQ(store.LatestDecisions()->size(), 1u);
+}
+
+// A file written by a build that knew only version 1 (made here from migration 1 as that
+// build ran it) is migrated to the current version on open, its decisions kept.
+TEST_F(StoreTest, VersionOneFileIsMigratedKeepingItsDecisions) {
+  const auto migrations = internal::Migrations();
+  ASSERT_GE(migrations.size(), 2u);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);  // creates the empty file
+    sqlite3_close(db);
+  }
+  ASSERT_EQ(RawExec("PRAGMA application_id = 1447840561;"
+                    "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL) STRICT;"),
+            SQLITE_OK);
+  ASSERT_EQ(RawExec(migrations[0].sql), SQLITE_OK);
+  ASSERT_EQ(RawExec("INSERT INTO schema_version VALUES (1, 'v1');"
+                    "INSERT INTO decisions (job, source_a, record_id_a, source_b, record_id_b, decision, who, at) "
+                    "VALUES ('j', 'hospital', 'h1', 'register', 'r1', 'match', 'wang', 't')"),
+            SQLITE_OK);
+  Store store = OpenOrDie();
+  EXPECT_EQ(*store.SchemaVersion(), kSchemaVersion);
+  EXPECT_EQ(RawQuery("SELECT group_concat(version) FROM schema_version"), "1,2");
+  ASSERT_EQ(store.LatestDecisions()->size(), 1u);
+  EXPECT_TRUE(store.LatestFollowUps()->empty());
 }
 
 TEST_F(StoreTest, CorruptFileIsRefusedNamingTheFile) {
@@ -658,6 +684,64 @@ TEST_F(StoreTest, ThreadsMayShareOneStoreAndStoresMayShareOneFile) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(shared.DecisionHistory()->size(), static_cast<size_t>(kThreads * kPerThread));
+}
+
+// ---- Follow-up outcomes.
+
+FollowUpOutcome MakeOutcome(std::string record, std::string outcome, std::string found = "") {
+  FollowUpOutcome o;
+  o.source = "hospital";
+  o.record_id = std::move(record);
+  o.outcome = std::move(outcome);
+  if (!found.empty()) {
+    o.found_source = "register";
+    o.found_record_id = std::move(found);
+  }
+  o.who = "li";
+  o.at = "2026-11-20T09:00:00+08:00";
+  return o;
+}
+
+TEST_F(StoreTest, FollowUpOutcomesLatestPerRecordWins) {
+  Store store = OpenOrDie();
+  auto saved = store.SaveFollowUps({MakeOutcome("h1", "not_found"), MakeOutcome("h2", "found", "r9"),
+                                    MakeOutcome("h3", "not_a_birth")});
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  EXPECT_EQ(*saved, 3);
+  // A later visit finds h1 registered after all.
+  ASSERT_TRUE(store.SaveFollowUps({MakeOutcome("h1", "found", "r7")}).ok());
+  auto latest = store.LatestFollowUps();
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  ASSERT_EQ(latest->size(), 3u);
+  EXPECT_EQ((*latest)[0].record_id, "h1");
+  EXPECT_EQ((*latest)[0].outcome, "found");
+  EXPECT_EQ((*latest)[0].found_record_id, "r7");
+  EXPECT_EQ((*latest)[1].found_source, "register");
+  EXPECT_EQ((*latest)[2].outcome, "not_a_birth");
+  EXPECT_EQ((*latest)[2].found_source, "");
+  // The history keeps both outcomes of h1, and nothing can be deleted.
+  EXPECT_EQ(RawQuery("SELECT COUNT(*) FROM follow_up_outcomes WHERE record_id = 'h1'"), "2");
+  EXPECT_NE(RawExec("DELETE FROM follow_up_outcomes"), SQLITE_OK);
+  EXPECT_NE(RawExec("UPDATE follow_up_outcomes SET outcome = 'not_found'"), SQLITE_OK);
+}
+
+TEST_F(StoreTest, BadFollowUpOutcomesAreRefusedAndNothingIsSaved) {
+  Store store = OpenOrDie();
+  auto unknown = store.SaveFollowUps({MakeOutcome("h1", "not_found"), MakeOutcome("h2", "fined")});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(unknown.status().message(), HasSubstr("outcome 2 (hospital h2)"));
+  EXPECT_THAT(unknown.status().message(), HasSubstr("'fined'"));
+  auto found_nothing = store.SaveFollowUps({MakeOutcome("h1", "found")});
+  ASSERT_FALSE(found_nothing.ok());
+  EXPECT_THAT(found_nothing.status().message(), HasSubstr("needs the source and record id found"));
+  auto stray = store.SaveFollowUps({MakeOutcome("h1", "not_found", "r1")});
+  ASSERT_FALSE(stray.ok());
+  EXPECT_THAT(stray.status().message(), HasSubstr("only a 'found' outcome"));
+  FollowUpOutcome nobody = MakeOutcome("h1", "not_found");
+  nobody.who.clear();
+  EXPECT_FALSE(store.SaveFollowUps({nobody}).ok());
+  EXPECT_TRUE(store.LatestFollowUps()->empty());
 }
 
 TEST_F(StoreTest, MovedStoreKeepsWorking) {
