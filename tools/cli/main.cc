@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   };
   add(cli::AddCheckVerb);
   add(cli::AddDemoVerb);
+  add(cli::AddFollowUpVerb);
   add(cli::AddGenerateVerb);
   add(cli::AddLinkVerb);
   add(cli::AddRunVerb);

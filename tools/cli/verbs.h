@@ -15,7 +15,7 @@ namespace vitalink::cli {
 /// it (called only when that subcommand was given), returning the exit code.
 using VerbAction = std::function<int()>;
 
-/// Exit codes shared by all verbs (documented in docs/CLI.md).
+/// Exit codes shared by all verbs (documented in README.md, "Commands").
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 2;      // bad command line
 inline constexpr int kExitConfig = 3;     // config file unusable
@@ -34,6 +34,7 @@ VerbAction AddGenerateVerb(CLI::App& app);
 VerbAction AddRunVerb(CLI::App& app);
 VerbAction AddCheckVerb(CLI::App& app);
 VerbAction AddDemoVerb(CLI::App& app);
+VerbAction AddFollowUpVerb(CLI::App& app);
 VerbAction AddLinkVerb(CLI::App& app);
 VerbAction AddServeVerb(CLI::App& app);
 

@@ -39,6 +39,7 @@
 #include "vitalink/estimate/draws.h"
 #include "vitalink/estimate/linkage_error.h"
 #include "vitalink/ingest/csv_reader.h"
+#include "vitalink/pipeline/follow_up.h"
 #include "vitalink/pipeline/pipeline.h"
 #include "vitalink/synth/generator.h"
 
@@ -204,6 +205,11 @@ struct Study {
   // persons, around the run's estimate and around the mean of the draws.
   Tally county_widened, county_three_profile, town_widened;
   Diagnosis diagnosis;  // summed over counties
+  // With the follow-up (RunCounty's follow_up): the published intervals of the
+  // first run, rows the clerk worked, births outside the register left unworked
+  // in the second run (listed only then: a split the first run hid).
+  Tally county_adjusted_before, county_three_before;
+  int64_t followed_up = 0, still_outside = 0;
   int64_t counties = 0;
   int64_t true_births = 0;
   double sum_false_match_rate = 0, sum_missed_match_rate = 0;
@@ -222,6 +228,13 @@ struct Study {
                          t.coverage(), t.bias(), t.mean_rel_bias(),
                          t.estimated ? t.sum_width / static_cast<double>(t.estimated) : 0);
     };
+    if (county_adjusted_before.areas > 0) {
+      out += fmt::format("follow-up: {} rows worked by the clerk between the runs, {} births outside the register "
+                         "left unworked after it; the second run is tallied below\n",
+                         followed_up, still_outside);
+      line("BEFORE follow-up: two sources, published", county_adjusted_before);
+      line("BEFORE follow-up: three sources, published", county_three_before);
+    }
     line("county, two sources, unadjusted", county_plain);
     line("county, two sources, published", county_adjusted);
     line("  the same, normal interval", county_adjusted_normal);
@@ -246,9 +259,89 @@ struct Study {
   }
 };
 
+// A registration clerk who follows up every birth the run listed outside the
+// register (report/follow_up.csv, action register_birth) and, knowing the
+// truth as a field visit would, writes the outcome: the record is no birth of
+// the period; or the child has another record (the register's first, else any
+// source's) the record is not linked to; or not found anywhere else. The
+// outcomes go back through the CSV and `vitalink follow-up`'s import, as staff's
+// would. Returns how many rows were followed up.
+int64_t FollowUpFromTruth(const RunReport& report, const fs::path& persons_csv, const fs::path& config,
+                          const fs::path& out_csv) {
+  std::set<std::string> births_of_period;
+  {
+    auto reader = ingest::CsvReader::Open(persons_csv.string(), {});
+    EXPECT_TRUE(reader.ok());
+    if (!reader.ok()) return 0;
+    int id = -1, born = -1;
+    for (size_t i = 0; i < reader->header().size(); ++i) {
+      if (reader->header()[i] == "person_id") id = static_cast<int>(i);
+      if (reader->header()[i] == "born_in_period") born = static_cast<int>(i);
+    }
+    ingest::CsvRow row;
+    while (reader->Next(row)) {
+      if (row.fields[static_cast<size_t>(born)] == "1") births_of_period.emplace(row.fields[static_cast<size_t>(id)]);
+    }
+  }
+  // (source, record id) → global record; entity → its records, register first.
+  std::map<std::pair<std::string, std::string>, int64_t> global;
+  std::map<int64_t, std::vector<std::pair<size_t, int64_t>>> records_of;
+  const auto& sources = report.ingest.sources;
+  for (size_t si = 0; si < sources.size(); ++si) {
+    const Table& t = sources[si].table;
+    for (int64_t r = 0; r < t.num_rows(); ++r) {
+      global[{sources[si].config.name, std::string(t.pool().Get(t.column(0).string_id(r)))}] =
+          report.persons.offsets[si] + r;
+      const int64_t e = report.truth.entity[si][static_cast<size_t>(r)];
+      if (e >= 0) records_of[e].emplace_back(si, r);
+    }
+  }
+  for (auto& [e, recs] : records_of) {
+    std::stable_partition(recs.begin(), recs.end(),
+                          [&](const auto& x) { return sources[x.first].config.role == "register"; });
+  }
+  auto reader = ingest::CsvReader::Open((fs::path(report.output_dir) / "report" / "follow_up.csv").string(), {});
+  EXPECT_TRUE(reader.ok());
+  if (!reader.ok()) return 0;
+  std::string out = "source,record_id,outcome,found_source,found_record_id\n";
+  int64_t rows = 0;
+  ingest::CsvRow row;
+  while (reader->Next(row)) {
+    if (row.fields[0] != "register_birth") continue;
+    const std::string source(row.fields[2]), id(row.fields[3]);
+    const auto g = global.find({source, id});
+    EXPECT_NE(g, global.end()) << source << " " << id;
+    if (g == global.end()) continue;
+    size_t si = 0;
+    while (si + 1 < sources.size() && report.persons.offsets[si + 1] <= g->second) ++si;
+    const int64_t r = g->second - report.persons.offsets[si];
+    const int64_t e = report.truth.entity[si][static_cast<size_t>(r)];
+    const int64_t person = report.persons.labels[static_cast<size_t>(g->second)];
+    ++rows;
+    if (e < 0 || !births_of_period.contains(report.truth.entity_names[static_cast<size_t>(e)])) {
+      out += source + "," + id + ",not_a_birth,,\n";
+      continue;
+    }
+    std::string found;
+    for (const auto& [osi, orow] : records_of[e]) {
+      if (report.persons.labels[static_cast<size_t>(report.persons.offsets[osi] + orow)] == person) continue;
+      const Table& t = sources[osi].table;
+      found = sources[osi].config.name + "," + std::string(t.pool().Get(t.column(0).string_id(orow)));
+      break;
+    }
+    out += source + "," + id + (found.empty() ? ",not_found,,\n" : ",found," + found + "\n");
+  }
+  EXPECT_TRUE(WriteFileAtomic(out_csv.string(), out).ok());
+  auto imported = ImportFollowUps(config.string(), out_csv.string(), "clerk");
+  EXPECT_TRUE(imported.ok()) << imported.status().ToString();
+  return rows;
+}
+
 // Generate county `seed` into `root`, run every stage on it and add its areas
-// to `study`; the county's files are removed afterwards.
-void RunCounty(const fs::path& root, uint64_t seed, int64_t persons, Study& study) {
+// to `study`; the county's files are removed afterwards. With `follow_up`, the
+// clerk above works the run's follow-up list and the county is run again: the
+// study then tallies the second run, and the first under `*_before`.
+void RunCounty(const fs::path& root, uint64_t seed, int64_t persons, Study& study, bool follow_up) {
   const fs::path dir = root / fmt::format("county_{}", seed);
   synth::GenerateOptions gen;
   gen.out_dir = dir.string();
@@ -274,6 +367,23 @@ void RunCounty(const fs::path& root, uint64_t seed, int64_t persons, Study& stud
   auto report = RunProject((dir / "project.toml").string(), run);
   ASSERT_TRUE(report.ok()) << "seed " << seed << ": " << report.status().ToString();
   ASSERT_TRUE(report->estimated);
+  if (follow_up) {
+    const EstimateStep& b = report->estimate;
+    ASSERT_TRUE(b.county.true_births.has_value());
+    study.county_adjusted_before.Add(b.county.has_estimate, b.county.dse.chapman, b.county.dse.interval.lower,
+                                     b.county.dse.interval.upper, *b.county.true_births);
+    auto three = estimate::EstimateThreeLists(b.county.histories, b.county.draw_histories);
+    study.county_three_before.Add(three.ok(), three.ok() ? three->fit.n_hat : 0,
+                                  three.ok() ? three->widened.lower : 0, three.ok() ? three->widened.upper : 0,
+                                  *b.county.true_births);
+    study.followed_up += FollowUpFromTruth(*report, dir / "persons.csv", dir / "project.toml",
+                                           dir / "follow_up_outcomes.csv");
+    ASSERT_FALSE(::testing::Test::HasFailure());
+    report = RunProject((dir / "project.toml").string(), run);
+    ASSERT_TRUE(report.ok()) << "seed " << seed << ": " << report.status().ToString();
+    ASSERT_TRUE(report->estimated);
+    study.still_outside += report->estimate.follow_up.outside_register - report->estimate.follow_up.followed_up;
+  }
   const EstimateStep& e = report->estimate;
   ASSERT_TRUE(e.county.true_births.has_value());
   // The truth the generator reports and the truth the step reads agree.
@@ -375,7 +485,7 @@ void RunCounty(const fs::path& root, uint64_t seed, int64_t persons, Study& stud
 }
 
 Study RunStudy(const std::string& name, int counties, int64_t min_persons, int64_t max_persons,
-               uint64_t first_seed) {
+               uint64_t first_seed, bool follow_up = false) {
   const fs::path root = fs::temp_directory_path() / ("vl_coverage_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(root);
   fs::create_directories(root);
@@ -391,7 +501,7 @@ Study RunStudy(const std::string& name, int counties, int64_t min_persons, int64
     // Sizes spread evenly over [min, max], a function of the index only.
     const int64_t persons =
         counties > 1 ? min_persons + (max_persons - min_persons) * i / (counties - 1) : min_persons;
-    RunCounty(root, seed, persons, study);
+    RunCounty(root, seed, persons, study, follow_up);
     if (::testing::Test::HasFatalFailure()) break;
   }
   fs::remove_all(root);
@@ -455,7 +565,7 @@ void ExpectIssueTargets(const Study& s) {
 // 200 counties of 3000–5000 persons; the numbers in docs/ESTIMATION.md.
 TEST(SlowCoverage, TwoHundredCountiesThroughThePipeline) {
   if (!SlowEnabled()) GTEST_SKIP() << "set VL_SLOW_TESTS=1 (ctest -L slow)";
-  const Study s = RunStudy("slow", 200, 3000, 5000, 20261001);
+  const Study s = RunStudy("slow", 200, 3000, 5000, 20261001, /*follow_up=*/true);
   ASSERT_FALSE(HasFatalFailure());
   std::printf("%s", s.Table().c_str());
   if (std::getenv("VL_COVERAGE_RANGE") != nullptr) GTEST_SKIP() << "VL_COVERAGE_RANGE: part of the study only";
@@ -473,7 +583,7 @@ TEST(SlowCoverage, TwoHundredCountiesThroughThePipeline) {
 // conservative by a dozen births, and processing errors have room to show.
 TEST(SlowCoverage, TwoHundredCountiesOf100kPersons) {
   if (!SlowEnabled()) GTEST_SKIP() << "set VL_SLOW_TESTS=1 (ctest -L slow)";
-  const Study s = RunStudy("100k", 200, 80000, 120000, 20263001);
+  const Study s = RunStudy("100k", 200, 80000, 120000, 20263001, /*follow_up=*/true);
   ASSERT_FALSE(HasFatalFailure());
   std::printf("%s", s.Table().c_str());
   if (std::getenv("VL_COVERAGE_RANGE") != nullptr) GTEST_SKIP() << "VL_COVERAGE_RANGE: part of the study only";
@@ -488,7 +598,7 @@ TEST(SlowCoverage, TwoHundredCountiesOf100kPersons) {
 // county means more processing errors per county while the interval grows slowly.
 TEST(SlowCoverage, FiftyLargerCountiesThroughThePipeline) {
   if (!SlowEnabled()) GTEST_SKIP() << "set VL_SLOW_TESTS=1 (ctest -L slow)";
-  const Study s = RunStudy("larger", 50, 20000, 40000, 20262001);
+  const Study s = RunStudy("larger", 50, 20000, 40000, 20262001, /*follow_up=*/true);
   ASSERT_FALSE(HasFatalFailure());
   std::printf("%s", s.Table().c_str());
   if (std::getenv("VL_COVERAGE_RANGE") != nullptr) GTEST_SKIP() << "VL_COVERAGE_RANGE: part of the study only";

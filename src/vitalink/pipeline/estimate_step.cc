@@ -127,7 +127,10 @@ struct RecordFacts {
   std::vector<uint8_t> rank;
 };
 
-RecordFacts CollectRecordFacts(const EstimateSettings& s, const ingest::IngestResult& ingest) {
+// A record staff found is no birth of the period (`not_a_birth`, by global record)
+// is in no list and casts no vote.
+RecordFacts CollectRecordFacts(const EstimateSettings& s, const ingest::IngestResult& ingest,
+                               std::span<const uint8_t> not_a_birth) {
   RecordFacts f;
   auto in_period = [&s](int32_t d) { return d >= s.period_start && d <= s.period_end; };
   for (const ingest::SourceData& src : ingest.sources) {
@@ -152,6 +155,14 @@ RecordFacts CollectRecordFacts(const EstimateSettings& s, const ingest::IngestRe
       if (id != nullptr && id->is_string() && !id->IsNull(r)) {
         const CitizenIdInfo info = ParseCitizenId(ingest.pool->Get(id->string_id(r)));
         if (info.status == IdStatus::kValid) vote += in_period(info.birth_days) ? 1 : -1;
+      }
+      const size_t global = f.bit.size();
+      if (global < not_a_birth.size() && not_a_birth[global] != 0) {
+        f.bit.push_back(0);
+        f.vote.push_back(0);
+        f.area.push_back(StringPool::kNull);
+        f.rank.push_back(255);
+        continue;
       }
       f.bit.push_back(bit);
       f.vote.push_back(static_cast<int8_t>(vote));
@@ -496,11 +507,24 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
   // into the period; a tie goes to "in" when the person has a birth report
   // (reports are the period's), a report without a date votes in. A person of
   // the period is then captured by every list holding any of its records.
-  const RecordFacts facts = CollectRecordFacts(s, ingest);
+  const RecordFacts facts = CollectRecordFacts(s, ingest, inputs.not_a_birth);
   const PersonFacts person_facts = AddUpPersons(facts, persons.labels, persons.num_persons);
   const std::vector<uint8_t>& lists = person_facts.lists;
   const std::vector<uint32_t>& area = person_facts.area;
   step.person_lists = lists;
+  {
+    // The births outside the register and how many staff have followed up.
+    std::vector<uint8_t> followed(lists.size(), 0);
+    for (size_t r = 0; r < inputs.followed_up.size() && r < persons.labels.size(); ++r) {
+      if (inputs.followed_up[r] != 0) followed[static_cast<size_t>(persons.labels[r])] = 1;
+    }
+    for (size_t p = 0; p < lists.size(); ++p) {
+      if (lists[p] == 0 || (lists[p] & kRegister) != 0) continue;
+      ++step.follow_up.outside_register;
+      step.follow_up.followed_up += followed[p];
+    }
+    for (uint8_t x : inputs.not_a_birth) step.follow_up.not_a_birth += x != 0;
+  }
   std::map<std::string, AreaBirths> by_town;
   std::map<std::string, AreaBirths> by_village;
   AreaBirths& county = step.county;
@@ -748,6 +772,9 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
     lj["true_missed_match_rate"] = linkage.true_rates->missed_match_rate;
   }
   j["linkage_adjustment"] = std::move(lj);
+  j["follow_up"] = {{"births_outside_register", step.follow_up.outside_register},
+                    {"followed_up", step.follow_up.followed_up},
+                    {"records_found_no_birth", step.follow_up.not_a_birth}};
   {
     const SurveyDomain& d = step.survey;
     nlohmann::ordered_json sj;

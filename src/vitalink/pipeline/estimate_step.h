@@ -121,6 +121,20 @@ struct EstimateInputs {
   cluster::PersonOptions person_options;
   /// Threads for the draws (0 = all cores); the outputs do not depend on it.
   int threads = 0;
+  /// Per global record (Persons::offsets[source] + row), from the follow-up outcomes
+  /// (review::AppliedFollowUps); empty = none. Records staff found are no birth of the
+  /// period count in no list; followed-up records make the follow-up tally in the outputs.
+  std::span<const uint8_t> not_a_birth;
+  std::span<const uint8_t> followed_up;
+};
+
+/// Births of the period the register lacks, and how many of them staff have followed up
+/// (the rest may still be split from a register record or be no birth at all; the
+/// three-list estimate is provisional until they are).
+struct FollowUpTally {
+  int64_t outside_register = 0;  // persons of the period with no register record
+  int64_t followed_up = 0;       // … with a followed-up record among theirs
+  int64_t not_a_birth = 0;       // records left out because staff found no birth
 };
 
 /// The survey as a third list, where it is one: a household survey samples
@@ -164,6 +178,7 @@ struct EstimateStep {
   /// township's row but in no village's.
   std::vector<AreaBirths> villages;
   AreaBirths county;
+  FollowUpTally follow_up;  // county-wide
   double seconds = 0;
   double draws_seconds = 0;  // of which drawing the persons again (linkage_draws)
 };

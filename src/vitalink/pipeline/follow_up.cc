@@ -3,14 +3,21 @@
 #include <map>
 #include <vector>
 
+#include <filesystem>
+
 #include "vitalink/common/csv_writer.h"
+#include "vitalink/common/date.h"
 #include "vitalink/common/file_io.h"
 #include "vitalink/pipeline/pipeline.h"
+#include "vitalink/review/follow_up.h"
+#include "vitalink/store/store.h"
 
 namespace vitalink::pipeline {
 
 Status WriteFollowUp(const RunReport& report, const std::string& path) {
-  std::string out = "action,person_id,source,record_id,line,name,birth_date,area_code,mother_id_number\n";
+  std::string out =
+      "action,person_id,source,record_id,line,name,birth_date,area_code,mother_id_number,outcome,found_source,"
+      "found_record_id,note\n";
   if (!report.linked) return WriteFileAtomic(path, out);
   const cluster::Persons& persons = report.persons;
   const auto& sources = report.ingest.sources;
@@ -33,10 +40,14 @@ Status WriteFollowUp(const RunReport& report, const std::string& path) {
     const int64_t rec = persons.offsets[si] + r;
     std::string name = text(s, "name", r);
     if (name.empty()) name = text(s, "child_name", r);
+    const auto done = report.follow_ups.by_record.find(rec);
+    const store::FollowUpOutcome none;
+    const store::FollowUpOutcome& o = done == report.follow_ups.by_record.end() ? none : done->second;
     line.clear();
     AppendCsvRow(line, {action, persons.person_ids[static_cast<size_t>(rec)], s.config.name,
                         text(s, "record_id", r), std::to_string(s.table.origin_line(r)), name,
-                        text(s, "birth_date", r), text(s, "area_code", r), text(s, "mother_id_number", r)});
+                        text(s, "birth_date", r), text(s, "area_code", r), text(s, "mother_id_number", r),
+                        o.outcome, o.found_source, o.found_record_id, o.note});
     out += line;
   };
   // Births to register: births of the period known outside the register only.
@@ -62,6 +73,27 @@ Status WriteFollowUp(const RunReport& report, const std::string& path) {
     }
   }
   return WriteFileAtomic(path, out);
+}
+
+Result<ImportedFollowUps> ImportFollowUps(const std::string& config_path, const std::string& outcomes_path,
+                                          const std::string& who, const std::string& output_dir) {
+  VL_ASSIGN_OR_RETURN(ingest::ProjectConfig config, ingest::LoadProjectConfig(config_path));
+  review::FollowUpReadOptions options;
+  options.who = who;
+  options.at = UtcNowIso8601();
+  if (auto s = ParseEstimateSettings(config); s.ok() && s->enabled) options.default_found_source = s->register_source;
+  for (const auto& src : config.sources) {
+    if (options.default_found_source.empty() && src.role == "register") options.default_found_source = src.name;
+  }
+  VL_ASSIGN_OR_RETURN(std::vector<store::FollowUpOutcome> outcomes,
+                      review::ReadFollowUpOutcomes(outcomes_path, options));
+  const std::string dir = output_dir.empty() ? config.output_dir : output_dir;
+  VL_RETURN_IF_ERROR(EnsureDirectory(dir));
+  ImportedFollowUps out;
+  out.store_path = (std::filesystem::path(dir) / "project.sqlite").string();
+  VL_ASSIGN_OR_RETURN(store::Store db, store::Store::Open(out.store_path));
+  VL_ASSIGN_OR_RETURN(out.saved, db.SaveFollowUps(outcomes));
+  return out;
 }
 
 }  // namespace vitalink::pipeline

@@ -67,6 +67,16 @@ std::vector<store::AreaIndicator> Indicators(const RunReport& report) {
 
 Status RunStages(RunReport& report, const RunOptions& options, store::Store& db);
 
+// The register whose missing births the follow-up list names: [estimate] register, else
+// the first register-role source.
+std::string RegisterSourceName(const ingest::ProjectConfig& config) {
+  if (auto s = ParseEstimateSettings(config); s.ok() && s->enabled) return s->register_source;
+  for (const auto& src : config.sources) {
+    if (src.role == "register") return src.name;
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<RunReport> RunProject(const std::string& config_path, const RunOptions& options) {
@@ -149,6 +159,16 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
         offsets.push_back(rows);
         rows += s.table.num_rows();
       }
+      // What staff found following up last runs' births outside the register binds it too,
+      // as pair decisions (review/follow_up.h).
+      VL_ASSIGN_OR_RETURN(std::vector<store::FollowUpOutcome> outcomes, db.LatestFollowUps());
+      if (!outcomes.empty()) {
+        VL_ASSIGN_OR_RETURN(report.follow_ups,
+                            review::ApplyFollowUps(outcomes, report.ingest, offsets, report.link_jobs,
+                                                   RegisterSourceName(report.config)));
+        for (const std::string& w : report.follow_ups.warnings) say("follow-up: " + w);
+        decisions.insert(decisions.end(), report.follow_ups.decisions.begin(), report.follow_ups.decisions.end());
+      }
       VL_ASSIGN_OR_RETURN(report.review, review::ApplyDecisions(decisions, report.ingest, offsets));
       for (const std::string& w : report.review.warnings) say("review: " + w);
       for (const link::LinkJobResult& r : report.link_jobs) {
@@ -177,6 +197,8 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
     inputs.reviewed_rates = options.reviewed_rates;
     inputs.person_options.constraints = report.review.constraints;
     inputs.threads = options.threads;
+    if (!report.follow_ups.not_a_birth.empty()) inputs.not_a_birth = report.follow_ups.not_a_birth;
+    if (!report.follow_ups.followed_up.empty()) inputs.followed_up = report.follow_ups.followed_up;
     if (!report.truth.empty()) inputs.truth = &report.truth;
     for (const review::LabelMetrics& l : report.labels) {
       PairLabels& labels = inputs.labels[l.job];
@@ -327,6 +349,13 @@ std::string FormatRunReport(const RunReport& report) {
                            c.adjusted ? " (" + l.job + " as linked)" : std::string(), report.estimate.draws_seconds);
       }
     }
+    {
+      const FollowUpTally& f = report.estimate.follow_up;
+      out += fmt::format("follow-up: {} of {} births outside the register followed up{}\n", f.followed_up,
+                         f.outside_register,
+                         f.not_a_birth > 0 ? fmt::format(", {} records found to be no birth left out", f.not_a_birth)
+                                           : std::string());
+    }
     if (const SurveyDomain& d = report.estimate.survey; d.has_estimate) {
       out += fmt::format("in the {} villages the survey visited: {} births seen; three lists ({}) {:.1f} ({:.1f} to {:.1f}){}{}\n",
                          d.villages.size(), d.persons_seen, d.model, d.estimated_births, d.interval.lower,
@@ -342,7 +371,7 @@ std::string FormatRunReport(const RunReport& report) {
   out += fmt::format("rejected rows:  {}/ingest/rejects/\n", report.output_dir);
   if (report.checked) out += fmt::format("checks:         {}/check/ (findings.csv and .json, summary.json{})\n", report.output_dir, report.truth.empty() ? "" : ", metrics.json");
   if (!report.bulletin_path.empty()) out += fmt::format("bulletin:       {}\n", report.bulletin_path);
-  if (report.estimated) out += fmt::format("follow-up list: {}/report/follow_up.csv (births to register, duplicates to merge)\n", report.output_dir);
+  if (report.estimated) out += fmt::format("follow-up list: {}/report/follow_up.csv (births to register, duplicates to merge; fill outcome, then vitalink follow-up)\n", report.output_dir);
   if (report.estimated) out += fmt::format("estimates:      {}/estimate/ (births.csv, summary.json)\n", report.output_dir);
   if (report.linked) out += fmt::format("linkage:        {}/link/ (pairs.csv, clusters.csv, model.json, metrics.json)\n", report.output_dir);
   out += fmt::format("finished in {:.2f} s\n", report.seconds);

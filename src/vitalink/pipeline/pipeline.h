@@ -20,6 +20,7 @@
 #include "vitalink/pipeline/check_step.h"
 #include "vitalink/pipeline/estimate_step.h"
 #include "vitalink/review/decisions.h"
+#include "vitalink/review/follow_up.h"
 
 namespace vitalink::pipeline {
 
@@ -58,6 +59,10 @@ struct RunReport {
   /// labels settling their pairs (link/labels.json). The estimate step substitutes the
   /// labels for posteriors in the births job's record-level rates.
   review::AppliedDecisions review;
+  /// Follow-up outcomes from the project store (review/follow_up.h): their derived pair
+  /// decisions are among those `review` applied; records staff found are no birth of
+  /// the period are left out of the estimate.
+  review::AppliedFollowUps follow_ups;
   std::vector<review::LabelMetrics> labels;
   std::vector<review::JobErrorRates> label_error_rates;
   std::string run_label;          // the period the run covers ("2026-10")

@@ -220,6 +220,20 @@ Result<report::Bulletin> BuildBulletin(const RunReport& run, const store::Store&
         d.villages.size(), d.model, d.estimated_births, d.interval.lower, d.interval.upper, d.two_source.chapman,
         d.two_source.interval.lower, d.two_source.interval.upper));
   }
+  if (const FollowUpTally& f = run.estimate.follow_up; f.outside_register > 0) {
+    const bool all = f.followed_up == f.outside_register;
+    b.notes.push_back(fmt::format(
+        fmt::runtime(zh ? (all ? "跟踪核实：户籍外的本期出生 {1} 人已全部由登记人员核实（follow_up.csv）。"
+                               : "跟踪核实：户籍外的本期出生 {1} 人中已核实 {0} 人（follow_up.csv）；全部核实前，"
+                                 "估计可能把漏连接的同一孩子计为两人，尤其是三名单估计，应视为初步结果。")
+                        : (all ? "Follow-up: all {1} births of the period outside the register have been followed up "
+                                 "by registration staff (follow_up.csv)."
+                               : "Follow-up: {0} of the {1} births of the period outside the register have been "
+                                 "followed up by registration staff (follow_up.csv); until all are, a missed link may "
+                                 "count one child twice, so the estimates, the three-list one above all, are "
+                                 "provisional.")),
+        f.followed_up, f.outside_register));
+  }
   return b;
 }
 

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "vitalink/review/queue.h"
+#include "vitalink/review/record_index_internal.h"
 
 namespace vitalink::review {
 
@@ -43,27 +44,7 @@ Result<AppliedDecisions> ApplyDecisions(std::span<const store::Decision> decisio
   if (offsets.size() != ingest.sources.size()) {
     return Status::InvalidArgument("ApplyDecisions: one offset per ingested source is needed");
   }
-  // record id → row, built only for the sources decisions name.
-  std::map<std::string, size_t, std::less<>> source_by_name;
-  for (size_t s = 0; s < ingest.sources.size(); ++s)
-    source_by_name[ingest.sources[s].config.name] = s;
-  std::vector<std::unordered_map<std::string_view, int64_t>> rows(ingest.sources.size());
-  std::vector<bool> indexed(ingest.sources.size(), false);
-  auto global = [&](const std::string& source, const std::string& id) -> int64_t {
-    const auto it = source_by_name.find(source);
-    if (it == source_by_name.end()) return -1;
-    const size_t s = it->second;
-    const Table& t = ingest.sources[s].table;
-    if (!indexed[s]) {
-      indexed[s] = true;
-      rows[s].reserve(static_cast<size_t>(t.num_rows()));
-      for (int64_t r = 0; r < t.num_rows(); ++r)
-        rows[s].emplace(t.pool().Get(t.column(0).string_id(r)), r);
-    }
-    const auto row = rows[s].find(id);
-    return row == rows[s].end() ? -1 : offsets[s] + row->second;
-  };
-
+  internal::RecordIndex index(ingest, offsets);
   AppliedDecisions out;
   std::vector<std::pair<int64_t, int64_t>> cannot;
   Groups groups;
@@ -73,8 +54,8 @@ Result<AppliedDecisions> ApplyDecisions(std::span<const store::Decision> decisio
       ++out.unsure;
       continue;
     }
-    const int64_t a = global(d.source_a, d.record_id_a);
-    const int64_t b = global(d.source_b, d.record_id_b);
+    const int64_t a = index.Global(d.source_a, d.record_id_a);
+    const int64_t b = index.Global(d.source_b, d.record_id_b);
     if (a < 0 || b < 0 || a == b) {
       ++out.unknown_records;
       continue;
