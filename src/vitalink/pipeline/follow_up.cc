@@ -50,17 +50,16 @@ Status WriteFollowUp(const RunReport& report, const std::string& path) {
                         o.outcome, o.found_source, o.found_record_id, o.note});
     out += line;
   };
-  // Births to register: births of the period known outside the register only.
-  if (est.enabled) {
+  // Births to register: every record of the persons the estimate counts as births of the
+  // period with no register record (the `only_elsewhere` count), whatever each record's
+  // own date says: a report with a mistyped or missing date is still the lead to follow.
+  const std::vector<uint8_t>& period = report.estimate.person_lists;
+  if (est.enabled && period.size() == static_cast<size_t>(persons.num_persons)) {
     for (size_t si = 0; si < sources.size(); ++si) {
       if (sources[si].config.role == "register") continue;
-      const Column* born = sources[si].table.GetColumn("birth_date");
-      if (born == nullptr) continue;
       for (int64_t r = 0; r < sources[si].table.num_rows(); ++r) {
-        const int32_t d = born->date(r);
-        if (d == kNullDate || d < est.period_start || d > est.period_end) continue;
-        const auto p = persons.labels[static_cast<size_t>(persons.offsets[si] + r)];
-        if (register_records[static_cast<size_t>(p)] == 0) emit("register_birth", si, r);
+        const auto p = static_cast<size_t>(persons.labels[static_cast<size_t>(persons.offsets[si] + r)]);
+        if (period[p] != 0 && register_records[p] == 0) emit("register_birth", si, r);
       }
     }
   }

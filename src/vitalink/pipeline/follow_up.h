@@ -17,8 +17,8 @@ struct RunReport;
 
 /// Write follow_up.csv: action,person_id,source,record_id,line,name,birth_date,area_code,
 /// mother_id_number,outcome,found_source,found_record_id,note.
-/// Actions: "register_birth" (a birth of the period in hospital reports or the
-/// survey whose person has no register record), "merge_duplicate" (register
+/// Actions: "register_birth" (each record of a person the estimate counts as a
+/// birth of the period, EstimateStep::person_lists, that has no register record), "merge_duplicate" (register
 /// records of one person; one row per record). Needs linked persons and
 /// the [estimate] period (for births); writes what it can. The last four columns
 /// are for staff to fill (`vitalink follow-up` reads them back; review/follow_up.h);
