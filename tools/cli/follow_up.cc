@@ -25,8 +25,9 @@ VerbAction AddFollowUpVerb(CLI::App& app) {
   return [opts]() {
     auto imported = pipeline::ImportFollowUps(opts->config, opts->file, opts->who, opts->output);
     if (!imported.ok()) return ReportFailure(imported.status());
-    std::printf("%lld follow-up outcomes stored in %s; the next run obeys them\n",
-                static_cast<long long>(imported->saved), imported->store_path.c_str());
+    std::printf("%lld follow-up outcomes stored in %s (%lld unchanged); the next run obeys them\n",
+                static_cast<long long>(imported->saved), imported->store_path.c_str(),
+                static_cast<long long>(imported->unchanged));
     return kExitOk;
   };
 }

@@ -14,6 +14,14 @@ namespace vitalink {
 /// quote, CR or LF, or starts/ends with a space.
 void AppendCsvField(std::string& out, std::string_view field);
 
+/// Return `text` safe to open in a spreadsheet: a cell starting with = + - @ (or a tab or
+/// CR) would run as a formula, so such text gets a leading apostrophe and stays text.
+/// For text from data (names!) in files staff open in Excel or WPS.
+std::string SpreadsheetText(std::string_view text);
+
+/// Undo SpreadsheetText on a field read back: drop the apostrophe it added.
+std::string_view FromSpreadsheetText(std::string_view text);
+
 /// Append the fields joined by commas and a final '\n'.
 void AppendCsvRow(std::string& out, std::initializer_list<std::string_view> fields);
 

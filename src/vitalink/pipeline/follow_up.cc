@@ -44,10 +44,13 @@ Status WriteFollowUp(const RunReport& report, const std::string& path) {
     const store::FollowUpOutcome none;
     const store::FollowUpOutcome& o = done == report.follow_ups.by_record.end() ? none : done->second;
     line.clear();
+    // Identifiers go out as they are (the list is read back); text from data or staff
+    // is made safe to open in a spreadsheet.
     AppendCsvRow(line, {action, persons.person_ids[static_cast<size_t>(rec)], s.config.name,
-                        text(s, "record_id", r), std::to_string(s.table.origin_line(r)), name,
-                        text(s, "birth_date", r), text(s, "area_code", r), text(s, "mother_id_number", r),
-                        o.outcome, o.found_source, o.found_record_id, o.note});
+                        text(s, "record_id", r), std::to_string(s.table.origin_line(r)), SpreadsheetText(name),
+                        SpreadsheetText(text(s, "birth_date", r)), SpreadsheetText(text(s, "area_code", r)),
+                        SpreadsheetText(text(s, "mother_id_number", r)), o.outcome, o.found_source,
+                        o.found_record_id, SpreadsheetText(o.note)});
     out += line;
   };
   // Births to register: every record of the persons the estimate counts as births of the
@@ -91,7 +94,20 @@ Result<ImportedFollowUps> ImportFollowUps(const std::string& config_path, const 
   ImportedFollowUps out;
   out.store_path = (std::filesystem::path(dir) / "project.sqlite").string();
   VL_ASSIGN_OR_RETURN(store::Store db, store::Store::Open(out.store_path));
-  VL_ASSIGN_OR_RETURN(out.saved, db.SaveFollowUps(outcomes));
+  VL_ASSIGN_OR_RETURN(std::vector<store::FollowUpOutcome> in_force, db.LatestFollowUps());
+  std::map<std::pair<std::string, std::string>, store::FollowUpOutcome> current;
+  for (store::FollowUpOutcome& o : in_force) current[{o.source, o.record_id}] = std::move(o);
+  std::vector<store::FollowUpOutcome> changed;
+  for (store::FollowUpOutcome& o : outcomes) {
+    const auto it = current.find({o.source, o.record_id});
+    if (it != current.end() && it->second.outcome == o.outcome && it->second.found_source == o.found_source &&
+        it->second.found_record_id == o.found_record_id && it->second.note == o.note) {
+      ++out.unchanged;
+      continue;
+    }
+    changed.push_back(std::move(o));
+  }
+  VL_ASSIGN_OR_RETURN(out.saved, db.SaveFollowUps(changed));
   return out;
 }
 

@@ -27,13 +27,15 @@ Status WriteFollowUp(const RunReport& report, const std::string& path);
 
 struct ImportedFollowUps {
   int64_t saved = 0;
+  int64_t unchanged = 0;  // rows repeating the outcome already in force (not stored again)
   std::string store_path;
 };
 
 /// `vitalink follow-up`: read the outcomes staff filled into a follow-up list at
 /// `outcomes_path` and append them to the project store of the config at
 /// `config_path` (under `output_dir`, default the config's), all or none. A "found"
-/// row without found_source means the register. The next run obeys them.
+/// row without found_source means the register. A row repeating the outcome in
+/// force (the list shows those) is not stored again. The next run obeys them.
 Result<ImportedFollowUps> ImportFollowUps(const std::string& config_path, const std::string& outcomes_path,
                                           const std::string& who, const std::string& output_dir = "");
 

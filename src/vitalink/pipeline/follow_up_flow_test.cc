@@ -160,6 +160,11 @@ TEST(FollowUpFlowTest, OutcomesBindTheNextRun) {
     }
   }
   EXPECT_TRUE(listed_not_found);
+  // Handing back the new list as it is changes nothing.
+  auto again = ImportFollowUps(config, list.string(), "li");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->saved, 0);
+  EXPECT_GE(again->unchanged, 1);
   fs::remove_all(dir);
 }
 

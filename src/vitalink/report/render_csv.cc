@@ -29,15 +29,9 @@ constexpr const char* kZhHeader[] = {
 
 static_assert(std::size(kEnHeader) == std::size(kZhHeader));
 
-// A spreadsheet runs a cell that starts with = + - @ (or a tab / CR) as a formula:
-// text fields from data get a leading apostrophe so a hostile name stays text.
-std::string SafeText(const std::string& text) {
-  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' || text[0] == '\t' ||
-                        text[0] == '\r')) {
-    return "'" + text;
-  }
-  return text;
-}
+// Text fields from data go through SpreadsheetText (common/csv_writer.h), so a hostile
+// name stays text in a spreadsheet.
+std::string SafeText(const std::string& text) { return SpreadsheetText(text); }
 
 std::string Opt(const std::optional<double>& v, int decimals) { return v ? Fixed(*v, decimals) : std::string(); }
 

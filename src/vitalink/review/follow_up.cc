@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "vitalink/common/csv_writer.h"
 #include "vitalink/ingest/csv_reader.h"
 #include "vitalink/review/record_index_internal.h"
 
@@ -75,7 +76,7 @@ Result<std::vector<store::FollowUpOutcome>> ReadFollowUpOutcomes(const std::stri
     } else {
       o.found_source.clear();
     }
-    o.note = field(row, "note");
+    o.note = std::string(FromSpreadsheetText(field(row, "note")));
     o.who = options.who;
     o.at = options.at;
     out.push_back(std::move(o));
