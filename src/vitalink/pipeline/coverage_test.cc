@@ -41,6 +41,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "vitalink/common/csv_writer.h"
 #include "vitalink/common/file_io.h"
 #include "vitalink/estimate/draws.h"
 #include "vitalink/estimate/linkage_error.h"
@@ -328,7 +329,7 @@ int64_t FollowUpFromTruth(const RunReport& report, const fs::path& persons_csv, 
   ingest::CsvRow row;
   while (reader->Next(row)) {
     if (row.fields[0] != "register_birth") continue;
-    const std::string source(row.fields[2]), id(row.fields[3]);
+    const std::string source(row.fields[2]), id(FromSpreadsheetText(row.fields[3]));
     if (!chosen(id)) continue;
     const auto g = global.find({source, id});
     EXPECT_NE(g, global.end()) << source << " " << id;

@@ -513,10 +513,13 @@ Result<EstimateStep> RunEstimateStep(const ingest::ProjectConfig& config,
   const std::vector<uint32_t>& area = person_facts.area;
   step.person_lists = lists;
   {
-    // The births outside the register and how many staff have followed up.
-    std::vector<uint8_t> followed(lists.size(), 0);
-    for (size_t r = 0; r < inputs.followed_up.size() && r < persons.labels.size(); ++r) {
-      if (inputs.followed_up[r] != 0) followed[static_cast<size_t>(persons.labels[r])] = 1;
+    // The births outside the register and how many staff have followed up: a person
+    // counts when every record of theirs the follow-up list names has an outcome.
+    std::vector<uint8_t> followed(lists.size(), 1);
+    for (size_t r = 0; r < persons.labels.size(); ++r) {
+      const bool listed = facts.bit[r] != 0 && (facts.bit[r] & kRegister) == 0;
+      const bool worked = r < inputs.followed_up.size() && inputs.followed_up[r] != 0;
+      if (listed && !worked) followed[static_cast<size_t>(persons.labels[r])] = 0;
     }
     for (size_t p = 0; p < lists.size(); ++p) {
       if (lists[p] == 0 || (lists[p] & kRegister) != 0) continue;

@@ -44,13 +44,13 @@ Status WriteFollowUp(const RunReport& report, const std::string& path) {
     const store::FollowUpOutcome none;
     const store::FollowUpOutcome& o = done == report.follow_ups.by_record.end() ? none : done->second;
     line.clear();
-    // Identifiers go out as they are (the list is read back); text from data or staff
-    // is made safe to open in a spreadsheet.
+    // Text from data or staff, identifiers too, is made safe to open in a spreadsheet;
+    // the import undoes it (review::ReadFollowUpOutcomes).
     AppendCsvRow(line, {action, persons.person_ids[static_cast<size_t>(rec)], s.config.name,
-                        text(s, "record_id", r), std::to_string(s.table.origin_line(r)), SpreadsheetText(name),
-                        SpreadsheetText(text(s, "birth_date", r)), SpreadsheetText(text(s, "area_code", r)),
-                        SpreadsheetText(text(s, "mother_id_number", r)), o.outcome, o.found_source,
-                        o.found_record_id, SpreadsheetText(o.note)});
+                        SpreadsheetText(text(s, "record_id", r)), std::to_string(s.table.origin_line(r)),
+                        SpreadsheetText(name), SpreadsheetText(text(s, "birth_date", r)),
+                        SpreadsheetText(text(s, "area_code", r)), SpreadsheetText(text(s, "mother_id_number", r)),
+                        o.outcome, o.found_source, SpreadsheetText(o.found_record_id), SpreadsheetText(o.note)});
     out += line;
   };
   // Births to register: every record of the persons the estimate counts as births of the
@@ -86,6 +86,7 @@ Result<ImportedFollowUps> ImportFollowUps(const std::string& config_path, const 
   if (auto s = ParseEstimateSettings(config); s.ok() && s->enabled) options.default_found_source = s->register_source;
   for (const auto& src : config.sources) {
     if (options.default_found_source.empty() && src.role == "register") options.default_found_source = src.name;
+    if (src.role == "register") options.register_sources.insert(src.name);
   }
   VL_ASSIGN_OR_RETURN(std::vector<store::FollowUpOutcome> outcomes,
                       review::ReadFollowUpOutcomes(outcomes_path, options));

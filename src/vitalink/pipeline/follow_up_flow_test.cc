@@ -140,6 +140,13 @@ TEST(FollowUpFlowTest, OutcomesBindTheNextRun) {
             second->persons.labels[static_cast<size_t>(register_rec)]);
   // The estimate left the record that is no birth out and counts what was followed up.
   EXPECT_EQ(second->estimate.follow_up.not_a_birth, 1);
+  const int64_t no_birth_rec = GlobalRecord(*second, "births", no_birth_id);
+  ASSERT_GE(no_birth_rec, 0);
+  EXPECT_EQ(second->follow_ups.not_a_birth[static_cast<size_t>(no_birth_rec)], 1);
+  // The not_found report is still outside the register: nothing joined it to a register record.
+  const int64_t not_found_rec = GlobalRecord(*second, "births", not_found_id);
+  ASSERT_GE(not_found_rec, 0);
+  EXPECT_NE(second->estimate.person_lists[static_cast<size_t>(second->persons.labels[static_cast<size_t>(not_found_rec)])] & 1, 1);
   EXPECT_GE(second->estimate.follow_up.followed_up, 1);
   EXPECT_LT(second->estimate.follow_up.outside_register, first->estimate.follow_up.outside_register);
   EXPECT_EQ(first->estimate.follow_up.followed_up, 0);
@@ -155,6 +162,8 @@ TEST(FollowUpFlowTest, OutcomesBindTheNextRun) {
       listed_not_found = true;
       EXPECT_EQ(r.fields[9], "not_found");
     }
+    // The record that is no birth left its person out of the period: unless that
+    // person has another record of the period, it is no longer listed.
     if (r.fields[3] == no_birth_id) {
       EXPECT_EQ(r.fields[9], "not_a_birth");
     }

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "vitalink/common/csv_writer.h"
@@ -56,13 +58,18 @@ Result<std::vector<store::FollowUpOutcome>> ReadFollowUpOutcomes(const std::stri
                                      "' is not found, not_found or not_a_birth");
     }
     o.source = field(row, "source");
-    o.record_id = field(row, "record_id");
+    o.record_id = std::string(FromSpreadsheetText(field(row, "record_id")));
+    if (options.register_sources.contains(o.source)) {
+      return Status::InvalidArgument(where + "field source: '" + o.source +
+                                     "' is a register; only births outside the register (register_birth rows) are "
+                                     "followed up");
+    }
     if (o.source.empty() || o.record_id.empty()) {
       return Status::InvalidArgument(where + "field " + (o.source.empty() ? "source" : "record_id") +
                                      ": empty, so the outcome names no record");
     }
     o.found_source = field(row, "found_source");
-    o.found_record_id = field(row, "found_record_id");
+    o.found_record_id = std::string(FromSpreadsheetText(field(row, "found_record_id")));
     if (o.outcome == "found") {
       if (o.found_record_id.empty()) {
         return Status::InvalidArgument(where + "field found_record_id: 'found' needs the id of the record found");
@@ -103,12 +110,19 @@ Result<AppliedFollowUps> ApplyFollowUps(std::span<const store::FollowUpOutcome> 
   // Global record → the outcome naming it; found pairs by their global endpoints.
   std::unordered_map<int64_t, const store::FollowUpOutcome*> not_found;
   std::map<std::pair<int64_t, int64_t>, const store::FollowUpOutcome*> found;
+  std::unordered_set<int64_t> found_records;  // both ends of every found pair
+  std::vector<std::string> unknown_names;
   for (const store::FollowUpOutcome& o : outcomes) {
     ++out.outcomes;
     const int64_t rec = index.Global(o.source, o.record_id);
     const int64_t other = o.outcome == "found" ? index.Global(o.found_source, o.found_record_id) : 0;
     if (rec < 0 || other < 0 || (o.outcome == "found" && other == rec)) {
       ++out.unknown_records;
+      if (unknown_names.size() < 5) {
+        unknown_names.push_back(o.source + " " + o.record_id +
+                                (o.outcome == "found" ? " (found as " + o.found_source + " " + o.found_record_id + ")"
+                                                      : std::string()));
+      }
       continue;
     }
     out.followed_up[static_cast<size_t>(rec)] = 1;
@@ -116,6 +130,8 @@ Result<AppliedFollowUps> ApplyFollowUps(std::span<const store::FollowUpOutcome> 
     if (o.outcome == "found") {
       ++out.found;
       found.emplace(std::minmax(rec, other), &o);
+      found_records.insert(rec);
+      found_records.insert(other);
     } else if (o.outcome == "not_found") {
       ++out.not_found;
       not_found.emplace(rec, &o);
@@ -140,7 +156,13 @@ Result<AppliedFollowUps> ApplyFollowUps(std::span<const store::FollowUpOutcome> 
     return d;
   };
   // The pairs the jobs scored: a found pair takes its job's name (so the job's rates count
-  // it as a label); a not_found record refuses each of its pairs with a register record.
+  // it as a label). A not_found record refuses its pairs with register records that the
+  // model did not link anyway (p < the job's threshold): staff looked for the child and
+  // those records are not it. A pair at or above the threshold is left to the model — a
+  // record on the list had no such link, so that is a register record made since (the
+  // child registered after the visit), which the outcome cannot be about. A register
+  // record that another outcome says *is* a child on the list is not refused either
+  // (two records of one child, one found, one not: the found wins).
   std::map<std::pair<int64_t, int64_t>, bool> found_scored;
   for (const link::LinkJobResult& job : jobs) {
     const link::RecordSet& rs = job.records;
@@ -162,13 +184,18 @@ Result<AppliedFollowUps> ApplyFollowUps(std::span<const store::FollowUpOutcome> 
         found_scored[f->first] = true;
         continue;
       }
-      for (const auto& [rec, other_is_register] :
-           {std::pair{a, source_of[static_cast<size_t>(rs.source_index(p.b))] == register_index},
-            std::pair{b, source_of[static_cast<size_t>(rs.source_index(p.a))] == register_index}}) {
-        if (!other_is_register || register_index < 0) continue;
-        if (auto nf = not_found.find(rec); nf != not_found.end()) {
-          out.decisions.push_back(decision(job.settings.name, sa, ia, sb, ib, "non_match", *nf->second));
+      if (register_index < 0 || p.probability >= job.settings.match_threshold) continue;
+      for (const auto& [rec, reg_rec, reg_source] :
+           {std::tuple{a, b, source_of[static_cast<size_t>(rs.source_index(p.b))]},
+            std::tuple{b, a, source_of[static_cast<size_t>(rs.source_index(p.a))]}}) {
+        if (reg_source != register_index) continue;
+        const auto nf = not_found.find(rec);
+        if (nf == not_found.end()) continue;
+        if (found_records.contains(reg_rec)) {
+          ++out.conflicts;
+          continue;
         }
+        out.decisions.push_back(decision(job.settings.name, sa, ia, sb, ib, "non_match", *nf->second));
       }
     }
   }
@@ -178,8 +205,16 @@ Result<AppliedFollowUps> ApplyFollowUps(std::span<const store::FollowUpOutcome> 
                                      "match", *o));
   }
   if (out.unknown_records > 0) {
+    std::string names;
+    for (const std::string& n : unknown_names) names += (names.empty() ? "" : ", ") + n;
     out.warnings.push_back(std::to_string(out.unknown_records) +
-                           " follow-up outcomes name records this run did not ingest; they were skipped");
+                           " follow-up outcomes name records this run did not ingest; they were skipped (" + names +
+                           (out.unknown_records > 5 ? ", …)" : ")"));
+  }
+  if (out.conflicts > 0) {
+    out.warnings.push_back(std::to_string(out.conflicts) +
+                           " not_found outcomes would refuse a register record another outcome found; the found "
+                           "outcome was kept");
   }
   return out;
 }

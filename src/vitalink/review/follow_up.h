@@ -11,12 +11,14 @@
 // decisions on record pairs, which clustering obeys and the linkage-error rates count as
 // labels, and leaves records that are no birth of the period out of the estimate:
 //  - found       → "match" between the record and the record found;
-//  - not_found   → "non_match" between the record and every record of the register
-//                  source it is a candidate pair with (the child has no register record);
+//  - not_found   → "non_match" between the record and each register record it is a
+//                  kept pair with below the job's threshold (the child has no register
+//                  record; a link at or above it is left to the model: a record
+//                  registered since the visit); none to a record a `found` names;
 //  - not_a_birth → the record is left out of the capture histories.
 //
-//   VL_ASSIGN_OR_RETURN(auto outcomes, ReadFollowUpOutcomes(path, {.who = "li", .at = now,
-//                                                                    .default_found_source = "register"}));
+//   FollowUpReadOptions read{.who = "li", .at = now, .default_found_source = "register", .register_sources = {"register"}};
+//   VL_ASSIGN_OR_RETURN(auto outcomes, ReadFollowUpOutcomes(path, read));
 //   VL_RETURN_IF_ERROR(db.SaveFollowUps(outcomes).status());
 //   ...next run:
 //   VL_ASSIGN_OR_RETURN(AppliedFollowUps f, ApplyFollowUps(db.LatestFollowUps(), ingest, offsets, jobs, "register"));
@@ -24,6 +26,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,13 +42,15 @@ struct FollowUpReadOptions {
   std::string who;                   // required
   std::string at;                    // stored as given (ISO 8601 by convention)
   std::string default_found_source;  // for "found" rows with an empty found_source
+  std::set<std::string, std::less<>> register_sources;  // rows naming these are refused
 };
 
 /// Read the outcomes staff filled into a follow-up list (CSV, UTF-8 or GB18030). Needs the
 /// columns source, record_id and outcome; found_source, found_record_id and note are
 /// optional, other columns (the list's own) are ignored. Rows with an empty outcome are
-/// skipped. A malformed row or an unknown outcome is an InvalidArgument naming the file,
-/// the line and the field; nothing is returned then.
+/// skipped. Identifiers are read back through FromSpreadsheetText (the list writes them
+/// spreadsheet-safe). A malformed row, an unknown outcome or a row of a register source is
+/// an InvalidArgument naming the file, the line and the field; nothing is returned then.
 Result<std::vector<store::FollowUpOutcome>> ReadFollowUpOutcomes(const std::string& path,
                                                                  const FollowUpReadOptions& options);
 
@@ -66,6 +71,7 @@ struct AppliedFollowUps {
   int64_t not_found = 0;
   int64_t not_a_birth_records = 0;
   int64_t unknown_records = 0;  // outcomes naming a record (or a found record) not ingested
+  int64_t conflicts = 0;        // not_found refusals dropped: the register record was found
   std::vector<std::string> warnings;
 };
 

@@ -31,7 +31,15 @@ class FollowUpTest : public ::testing::Test {
   Result<std::vector<store::FollowUpOutcome>> Read(const std::string& csv) {
     const fs::path path = dir_ / "outcomes.csv";
     std::ofstream(path, std::ios::binary) << csv;
-    return ReadFollowUpOutcomes(path.string(), {.who = "li", .at = "2026-11-20", .default_found_source = "register"});
+    return ReadFollowUpOutcomes(path.string(), Options());
+  }
+
+  static FollowUpReadOptions Options() {
+    FollowUpReadOptions o;
+    o.who = "li";
+    o.at = "2026-11-20";
+    o.default_found_source = "register";
+    return o;
   }
 
   fs::path dir_;
@@ -116,6 +124,62 @@ TEST_F(FollowUpTest, OutcomesBecomeDecisionsAndRecordFlags) {
   ASSERT_TRUE(unknown_found.ok());
   EXPECT_EQ(unknown_found->unknown_records, 1);
   EXPECT_TRUE(unknown_found->decisions.empty());
+}
+
+// With a job that scored the pairs: a found pair becomes a label of that job; not_found
+// refuses the record's register pairs below the threshold, leaves a pair above it to the
+// model (a record registered since), and never refuses a register record found for
+// another record on the list.
+TEST_F(FollowUpTest, ScoredPairsTakeTheJobAndNotFoundRefusesOnlyWhatTheModelDidNotLink) {
+  link::LinkJobResult job;
+  job.settings.name = "births_register";
+  job.settings.mode = link::LinkMode::kLink;
+  job.settings.sources = {"births", "register"};
+  job.settings.match_threshold = 0.5;
+  const ingest::SourceData* sources[] = {&ingest_.sources[1], &ingest_.sources[0]};
+  auto records = link::RecordSet::Make(sources, std::vector<std::string>{});
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  job.records = std::move(*records);
+  ASSERT_EQ(job.records.size(), 5);  // B1 B2 B3, then R1 R2
+  // B1–R1 below the threshold (found by staff); B2–R2 below (B2 not found: refused);
+  // B3–R2 above (B3 not found: left to the model); B3–R1 below, but R1 is B1's child.
+  job.pairs = {{0, 3, -2.0, 0.2}, {1, 4, -3.0, 0.1}, {2, 3, -4.0, 0.05}, {2, 4, 3.0, 0.9}};
+  auto outcomes = Read(
+      "source,record_id,outcome,found_record_id\n"
+      "births,B1,found,R1\n"
+      "births,B2,not_found,\n"
+      "births,B3,not_found,\n");
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status().ToString();
+  std::vector<link::LinkJobResult> jobs;
+  jobs.push_back(std::move(job));
+  auto applied = ApplyFollowUps(*outcomes, ingest_, offsets_, jobs, "register");
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  std::vector<std::string> got;
+  for (const store::Decision& d : applied->decisions) {
+    got.push_back(d.job + " " + d.record_id_a + "-" + d.record_id_b + " " + d.decision);
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"births_register B1-R1 match", "births_register B2-R2 non_match"}));
+  EXPECT_EQ(applied->conflicts, 1);  // B3-R1: R1 is B1's child
+  ASSERT_EQ(applied->warnings.size(), 1u);
+  EXPECT_THAT(applied->warnings[0], HasSubstr("found outcome was kept"));
+}
+
+TEST_F(FollowUpTest, RegisterRowsTakeNoOutcomeAndIdsComeBackExactly) {
+  const fs::path path = dir_ / "outcomes.csv";
+  std::ofstream(path, std::ios::binary) << "source,record_id,outcome,found_record_id\n"
+                                           "births,'-17,found,'=R1\n";
+  auto read = ReadFollowUpOutcomes(path.string(), Options());
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_EQ((*read)[0].record_id, "-17");
+  EXPECT_EQ((*read)[0].found_record_id, "=R1");
+  std::ofstream(path, std::ios::binary) << "action,source,record_id,outcome\n"
+                                           "merge_duplicate,register,R2,not_found\n";
+  FollowUpReadOptions options = Options();
+  options.register_sources.insert("register");
+  auto refused = ReadFollowUpOutcomes(path.string(), options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(), HasSubstr("outcomes.csv:2: field source: 'register' is a register"));
 }
 
 }  // namespace
