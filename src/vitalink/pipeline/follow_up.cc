@@ -1,9 +1,8 @@
 #include "vitalink/pipeline/follow_up.h"
 
+#include <filesystem>
 #include <map>
 #include <vector>
-
-#include <filesystem>
 
 #include "vitalink/common/csv_writer.h"
 #include "vitalink/common/date.h"
@@ -77,15 +76,22 @@ Status WriteFollowUp(const RunReport& report, const std::string& path) {
   return WriteFileAtomic(path, out);
 }
 
+std::string FollowUpRegisterSource(const ingest::ProjectConfig& config) {
+  if (auto s = ParseEstimateSettings(config); s.ok() && s->enabled) return s->register_source;
+  for (const auto& src : config.sources) {
+    if (src.role == "register") return src.name;
+  }
+  return {};
+}
+
 Result<ImportedFollowUps> ImportFollowUps(const std::string& config_path, const std::string& outcomes_path,
                                           const std::string& who, const std::string& output_dir) {
   VL_ASSIGN_OR_RETURN(ingest::ProjectConfig config, ingest::LoadProjectConfig(config_path));
   review::FollowUpReadOptions options;
   options.who = who;
   options.at = UtcNowIso8601();
-  if (auto s = ParseEstimateSettings(config); s.ok() && s->enabled) options.default_found_source = s->register_source;
+  options.default_found_source = FollowUpRegisterSource(config);
   for (const auto& src : config.sources) {
-    if (options.default_found_source.empty() && src.role == "register") options.default_found_source = src.name;
     if (src.role == "register") options.register_sources.insert(src.name);
   }
   VL_ASSIGN_OR_RETURN(std::vector<store::FollowUpOutcome> outcomes,

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "vitalink/common/status.h"
+#include "vitalink/ingest/config.h"
 
 namespace vitalink::pipeline {
 
@@ -24,6 +25,10 @@ struct RunReport;
 /// are for staff to fill (`vitalink follow-up` reads them back; review/follow_up.h);
 /// a register_birth record already followed up shows its outcome in force.
 Status WriteFollowUp(const RunReport& report, const std::string& path);
+
+/// The register whose missing births the follow-up list names: [estimate] register,
+/// else the first register-role source ("" without one).
+std::string FollowUpRegisterSource(const ingest::ProjectConfig& config);
 
 struct ImportedFollowUps {
   int64_t saved = 0;

@@ -67,16 +67,6 @@ std::vector<store::AreaIndicator> Indicators(const RunReport& report) {
 
 Status RunStages(RunReport& report, const RunOptions& options, store::Store& db);
 
-// The register whose missing births the follow-up list names: [estimate] register, else
-// the first register-role source.
-std::string RegisterSourceName(const ingest::ProjectConfig& config) {
-  if (auto s = ParseEstimateSettings(config); s.ok() && s->enabled) return s->register_source;
-  for (const auto& src : config.sources) {
-    if (src.role == "register") return src.name;
-  }
-  return {};
-}
-
 }  // namespace
 
 Result<RunReport> RunProject(const std::string& config_path, const RunOptions& options) {
@@ -165,7 +155,7 @@ Status RunStages(RunReport& report, const RunOptions& options, store::Store& db)
       if (!outcomes.empty()) {
         VL_ASSIGN_OR_RETURN(report.follow_ups,
                             review::ApplyFollowUps(outcomes, report.ingest, offsets, report.link_jobs,
-                                                   RegisterSourceName(report.config)));
+                                                   FollowUpRegisterSource(report.config)));
         for (const std::string& w : report.follow_ups.warnings) say("follow-up: " + w);
         decisions.insert(decisions.end(), report.follow_ups.decisions.begin(), report.follow_ups.decisions.end());
       }
