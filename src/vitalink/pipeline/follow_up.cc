@@ -34,13 +34,13 @@ Status WriteFollowUp(const RunReport& report, const std::string& path) {
     return c < 0 ? std::string() : s.table.ValueAsString(row, c);
   };
   std::string line;
+  const store::FollowUpOutcome none;  // a record not followed up yet
   auto emit = [&](std::string_view action, size_t si, int64_t r) {
     const ingest::SourceData& s = sources[si];
     const int64_t rec = persons.offsets[si] + r;
     std::string name = text(s, "name", r);
     if (name.empty()) name = text(s, "child_name", r);
     const auto done = report.follow_ups.by_record.find(rec);
-    const store::FollowUpOutcome none;
     const store::FollowUpOutcome& o = done == report.follow_ups.by_record.end() ? none : done->second;
     line.clear();
     // Text from data or staff, identifiers too, is made safe to open in a spreadsheet;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -163,7 +164,7 @@ Result<AppliedFollowUps> ApplyFollowUps(std::span<const store::FollowUpOutcome> 
   // child registered after the visit), which the outcome cannot be about. A register
   // record that another outcome says *is* a child on the list is not refused either
   // (two records of one child, one found, one not: the found wins).
-  std::map<std::pair<int64_t, int64_t>, bool> found_scored;
+  std::set<std::pair<int64_t, int64_t>> found_scored;  // found pairs some job scored
   for (const link::LinkJobResult& job : jobs) {
     const link::RecordSet& rs = job.records;
     std::vector<int> source_of(static_cast<size_t>(rs.num_sources()));
@@ -181,7 +182,7 @@ Result<AppliedFollowUps> ApplyFollowUps(std::span<const store::FollowUpOutcome> 
       const std::string_view ib = rs.pool().Get(rs.record_id(p.b));
       if (auto f = found.find(std::minmax(a, b)); f != found.end()) {
         out.decisions.push_back(decision(job.settings.name, sa, ia, sb, ib, "match", *f->second));
-        found_scored[f->first] = true;
+        found_scored.insert(f->first);
         continue;
       }
       if (register_index < 0 || p.probability >= job.settings.match_threshold) continue;

@@ -509,13 +509,29 @@ Decision ReadDecision(const Stmt& st) {
   return d;
 }
 
-Result<std::vector<Decision>> QueryDecisions(Connection& c, const char* sql) {
+FollowUpOutcome ReadFollowUp(const Stmt& st) {
+  FollowUpOutcome o;
+  o.outcome_id = st.ColInt(0);
+  o.source = st.ColText(1);
+  o.record_id = st.ColText(2);
+  o.outcome = st.ColText(3);
+  o.found_source = st.ColText(4);
+  o.found_record_id = st.ColText(5);
+  o.who = st.ColText(6);
+  o.at = st.ColText(7);
+  o.note = st.ColText(8);
+  return o;
+}
+
+// Every row of a parameterless query, each read by `read`.
+template <typename T>
+Result<std::vector<T>> QueryAll(Connection& c, const char* sql, T (*read)(const Stmt&), std::string_view what) {
   VL_ASSIGN_OR_RETURN(Stmt st, c.Prepare(sql));
-  std::vector<Decision> out;
+  std::vector<T> out;
   for (;;) {
-    VL_ASSIGN_OR_RETURN(const bool row, st.Step("cannot read review decisions"));
+    VL_ASSIGN_OR_RETURN(const bool row, st.Step("cannot read " + std::string(what)));
     if (!row) break;
-    out.push_back(ReadDecision(st));
+    out.push_back(read(st));
   }
   return out;
 }
@@ -866,12 +882,12 @@ Result<Decision> Store::UndoLastDecision(std::string_view who) {
 
 Result<std::vector<Decision>> Store::LatestDecisions() const {
   Session s(conn_);
-  return QueryDecisions(s.conn(), kLatestDecisions);
+  return QueryAll(s.conn(), kLatestDecisions, ReadDecision, "review decisions");
 }
 
 Result<std::vector<Decision>> Store::DecisionHistory() const {
   Session s(conn_);
-  return QueryDecisions(s.conn(), kDecisionHistory);
+  return QueryAll(s.conn(), kDecisionHistory, ReadDecision, "review decisions");
 }
 
 Result<int64_t> Store::SaveFollowUps(const std::vector<FollowUpOutcome>& outcomes) {
@@ -912,25 +928,7 @@ Result<int64_t> Store::SaveFollowUps(const std::vector<FollowUpOutcome>& outcome
 
 Result<std::vector<FollowUpOutcome>> Store::LatestFollowUps() const {
   Session s(conn_);
-  Connection& c = s.conn();
-  VL_ASSIGN_OR_RETURN(Stmt st, c.Prepare(kLatestFollowUps));
-  std::vector<FollowUpOutcome> out;
-  for (;;) {
-    VL_ASSIGN_OR_RETURN(const bool row, st.Step("cannot read follow-up outcomes"));
-    if (!row) break;
-    FollowUpOutcome o;
-    o.outcome_id = st.ColInt(0);
-    o.source = st.ColText(1);
-    o.record_id = st.ColText(2);
-    o.outcome = st.ColText(3);
-    o.found_source = st.ColText(4);
-    o.found_record_id = st.ColText(5);
-    o.who = st.ColText(6);
-    o.at = st.ColText(7);
-    o.note = st.ColText(8);
-    out.push_back(std::move(o));
-  }
-  return out;
+  return QueryAll(s.conn(), kLatestFollowUps, ReadFollowUp, "follow-up outcomes");
 }
 
 }  // namespace vitalink::store
